@@ -1,0 +1,137 @@
+"""The workbook's SQL schema, versioned with ``PRAGMA user_version``, and its migrations.
+
+A new workbook is built by running every migration from version 0, so the path an old
+workbook takes to the current version is the path every test exercises. Add a version by
+appending to ``MIGRATIONS``; never edit a released step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "create", "migrate", "version"]
+
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE profile (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL DEFAULT '',
+    week_start INTEGER NOT NULL DEFAULT 0 CHECK (week_start BETWEEN 0 AND 6),
+    outreach_weekday INTEGER NOT NULL DEFAULT 6 CHECK (outreach_weekday BETWEEN 0 AND 6),
+    follow_up_days INTEGER NOT NULL DEFAULT 9 CHECK (follow_up_days BETWEEN 1 AND 60),
+    research_weekday INTEGER NOT NULL DEFAULT 5 CHECK (research_weekday BETWEEN 0 AND 6),
+    research_time TEXT NOT NULL DEFAULT '10:00',
+    outreach_time TEXT NOT NULL DEFAULT '17:00',
+    call_time TEXT NOT NULL DEFAULT '10:00',
+    timezone TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO profile (id) VALUES (1);
+CREATE TABLE goals (
+    kind TEXT NOT NULL CHECK (kind IN ('industries', 'roles', 'locations')),
+    rank INTEGER NOT NULL CHECK (rank >= 1),
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, rank)
+);
+CREATE TABLE targets (
+    metric TEXT PRIMARY KEY,
+    period TEXT NOT NULL CHECK (period IN ('week', 'month')),
+    amount INTEGER NOT NULL CHECK (amount >= 0),
+    label TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO targets (metric, period, amount, label, position) VALUES
+    ('new_contacts', 'week', 5, 'new contacts', 1),
+    ('calls', 'week', 2, 'calls', 2),
+    ('meetings', 'month', 4, 'meetings', 3);
+CREATE TABLE firms (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    industry TEXT,
+    location TEXT,
+    notes TEXT
+);
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    first_name TEXT,
+    last_name TEXT,
+    firm_id INTEGER REFERENCES firms (id) ON DELETE SET NULL,
+    position TEXT,
+    location TEXT,
+    email TEXT,
+    phone TEXT,
+    profile_url TEXT,
+    source TEXT,
+    referred_by INTEGER REFERENCES contacts (id) ON DELETE SET NULL,
+    tags TEXT,
+    notes TEXT,
+    connected_on TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX contacts_profile_url ON contacts (profile_url);
+CREATE INDEX contacts_email ON contacts (email);
+CREATE INDEX contacts_name_firm ON contacts (name_key, firm_id);
+CREATE TABLE activities (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('outreach', 'reply', 'call', 'meeting', 'referral')),
+    on_date TEXT NOT NULL,
+    channel TEXT,
+    outcome TEXT,
+    notes TEXT
+);
+CREATE INDEX activities_contact ON activities (contact_id, on_date);
+CREATE INDEX activities_date ON activities (on_date);
+"""
+
+# Version 2 (the process engine): referrals are logged against the conversation that produced
+# them, and point at the person referred.
+_V2 = """
+ALTER TABLE activities ADD COLUMN parent_id INTEGER REFERENCES activities (id) ON DELETE SET NULL;
+ALTER TABLE activities ADD COLUMN related_contact_id INTEGER
+    REFERENCES contacts (id) ON DELETE CASCADE;
+CREATE INDEX contacts_referred_by ON contacts (referred_by);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def version(conn: sqlite3.Connection) -> int:
+    """Return the schema version stored in the file (0 for an empty file)."""
+    (found,) = conn.execute("PRAGMA user_version").fetchone()
+    if found == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise sqlite3.DatabaseError("the file holds tables but no coachkit schema version")
+    return int(found)
+
+
+def migrate(conn: sqlite3.Connection, current: int, target: int = SCHEMA_VERSION) -> None:
+    """Apply every migration after ``current`` up to ``target`` in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for number in range(current, target):
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1:d}")
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(target),),
+        )
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def create(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
+    """Build the schema in an empty database, up to ``target`` (older ones are for tests)."""
+    migrate(conn, 0, target)
+    conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _statements(script: str) -> list[str]:
+    # sqlite3.executescript would commit the open transaction; split instead.
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,128 @@
+"""The ``coachkit`` command line.
+
+Every option maps one to one onto an argument of the API function the command calls.
+``main(argv)`` is callable from tests and returns the exit code:
+
+====  ==========================================================
+0     done
+1     an unexpected failure (a bug: please report it)
+2     a value you typed is not acceptable (the message names it)
+3     something you named does not exist (a contact, a workbook)
+4     the workbook cannot be opened or written
+5     a contacts file cannot be read (the workbook is unchanged)
+6     a report could not be made
+====  ==========================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import CoachkitError
+
+__all__ = ["build_parser", "main"]
+
+_EPILOG = """\
+A workbook is a folder that holds one participant's data. Typical first steps:
+
+  coachkit init my-workbook --name "Ana Lima"
+  coachkit import my-workbook ~/Downloads/Connections.csv
+  coachkit mentors my-workbook
+
+Run `coachkit COMMAND --help` for the details of one command.
+"""
+
+
+def _workbook_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("workbook", type=Path, help="the workbook folder")
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .workbook import create_workbook
+
+    with create_workbook(args.workbook, name=args.name or "") as wb:
+        print(f"Created a new workbook in {wb.folder}")
+        print(f"Next: coachkit import {wb.folder} YOUR-CONTACTS-FILE")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_csv
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        written = export_csv(wb, args.out)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        dest = wb.backup(args.out)
+    print(f"wrote a consistent copy of the workbook to {dest}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``coachkit`` command."""
+    parser = argparse.ArgumentParser(
+        prog="coachkit",
+        description="Networking for introverts, as a disciplined process: "
+        "keep your contacts, goals, schedule and progress in a workbook.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"coachkit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create a new workbook (a folder)")
+    _workbook_arg(init)
+    init.add_argument("--name", help="the participant's name, as reports should show it")
+    init.set_defaults(handler=_cmd_init)
+
+    export = commands.add_parser(
+        "export", help="write every table to CSV files (safe to open in a spreadsheet)"
+    )
+    _workbook_arg(export)
+    export.add_argument("--out", type=Path, required=True, help="the folder to write CSVs into")
+    export.set_defaults(handler=_cmd_export)
+
+    backup = commands.add_parser("backup", help="write a consistent copy of the workbook")
+    _workbook_arg(backup)
+    backup.add_argument("--out", type=Path, required=True, help="a file or folder for the copy")
+    backup.set_defaults(handler=_cmd_backup)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``coachkit`` command with ``argv`` and return its exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (exit code 2)
+        return int(exc.code or 0)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except CoachkitError as exc:
+        print(f"coachkit: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("coachkit: interrupted; nothing partial was written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

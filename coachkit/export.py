@@ -1,0 +1,95 @@
+"""Export a workbook to CSV, safe to open in a spreadsheet, so a participant can leave with
+their data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .workbook import Workbook
+
+__all__ = ["TABLES", "export_csv", "neutralise_formula", "neutralise_formulas"]
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets
+# (OWASP "CSV injection"); a leading apostrophe makes it plain text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+TABLES = ("profile", "goals", "targets", "firms", "contacts", "activities")
+
+
+def neutralise_formula(value: object) -> object:
+    """Return ``value`` with a leading apostrophe if a spreadsheet would run it as a formula.
+
+    Numbers are left alone: only text can smuggle a formula.
+
+    Examples
+    --------
+    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_formula("-42")
+    "'-42"
+    >>> neutralise_formula(-42)
+    -42
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with every text cell passed through :func:`neutralise_formula`."""
+    out = frame.copy()
+    for column in out.columns:
+        if not (pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object):
+            continue
+        out[column] = out[column].map(neutralise_formula, na_action="ignore")
+    return out
+
+
+def _tables(wb: Workbook) -> dict[str, pd.DataFrame]:
+    profile = wb.profile
+    with wb.snapshot():
+        return {
+            "profile": pd.DataFrame([{k: v for k, v in vars(profile).items() if k != "goals"}]),
+            "goals": pd.DataFrame(
+                [
+                    {"kind": kind, "rank": rank, "value": value}
+                    for kind in ("industries", "roles", "locations")
+                    for rank, value in enumerate(getattr(profile.goals, kind), start=1)
+                ],
+                columns=["kind", "rank", "value"],
+            ),
+            "targets": pd.DataFrame(
+                [vars(t) for t in wb.targets], columns=["metric", "period", "amount", "label"]
+            ),
+            "firms": wb.firms(),
+            "contacts": wb.contacts(),
+            "activities": wb.activities(),
+        }
+
+
+def export_csv(wb: Workbook, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write every table of the workbook to ``folder/<table>.csv`` (UTF-8 with BOM, for Excel).
+
+    Text cells that a spreadsheet would run as formulas are neutralised. Files are written
+    readable only by their owner, each under a temporary name first, so an interrupted
+    export never leaves a half-written CSV under its real name.
+
+    Returns
+    -------
+    list of Path
+        The files written, in :data:`TABLES` order.
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    written = []
+    for name, frame in _tables(wb).items():
+        dest = out / f"{name}.csv"
+        partial = dest.with_name(dest.name + ".partial")
+        fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            neutralise_formulas(frame).to_csv(handle, index=False)
+        os.replace(partial, dest)
+        written.append(dest)
+    return written
