@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import CoachkitError
+from .workbook import Goals
 
 __all__ = ["build_parser", "main"]
 
@@ -47,6 +48,50 @@ def _cmd_init(args: argparse.Namespace) -> int:
         print(f"Created a new workbook in {wb.folder}")
         print(f"Next: coachkit import {wb.folder} YOUR-CONTACTS-FILE")
     return 0
+
+
+def _cmd_mentors(args: argparse.Namespace) -> int:
+    from .mentors import rank_mentors, uncovered_firms
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        goals = wb.goals
+        if goals.is_empty():
+            print("No goals yet: set your target industries, roles and locations first")
+            print("(notebook 02_clarify_goals, or `coachkit goals`).")
+            return 0
+        shortlist = rank_mentors(wb, limit=args.limit)
+        gaps = uncovered_firms(wb)
+    print(_goals_line(goals))
+    if shortlist.empty:
+        print("No contact matches your goals yet. Tag firms with their industry and location")
+        print("(notebook 03_find_mentors) or import more contacts.")
+    else:
+        print(
+            f"\nYour {len(shortlist)} best potential mentors "
+            "(the ask: 'How did you get where you are?'):"
+        )
+        for rank, row in enumerate(shortlist.itertuples(), start=1):
+            done = "  (already contacted)" if row.approached else ""
+            print(f"{rank:>3}. {row.name}: {row.reason}{done}")
+    if len(gaps):
+        print("\nTarget firms where you know nobody yet, or have not talked to anyone yet:")
+        for row in gaps.itertuples():
+            print(f"  - {row.firm}: {row.status}")
+    return 0
+
+
+def _goals_line(goals: Goals) -> str:
+    parts = [
+        f"{label}: {', '.join(values)}"
+        for label, values in (
+            ("industries", goals.industries),
+            ("roles", goals.roles),
+            ("locations", goals.locations),
+        )
+        if values
+    ]
+    return "Your goals: " + "; ".join(parts)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -87,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     _workbook_arg(init)
     init.add_argument("--name", help="the participant's name, as reports should show it")
     init.set_defaults(handler=_cmd_init)
+
+    mentors = commands.add_parser(
+        "mentors", help="list the contacts who best match your goals, and why"
+    )
+    _workbook_arg(mentors)
+    mentors.add_argument("--limit", type=int, default=15, help="how many to list (default: 15)")
+    mentors.set_defaults(handler=_cmd_mentors)
 
     export = commands.add_parser(
         "export", help="write every table to CSV files (safe to open in a spreadsheet)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["firm_key", "person_key"]
+__all__ = ["firm_key", "fold_text", "person_key"]
 
 # Legal-form suffixes that do not change which firm is meant ("Stripe, Inc." is "Stripe").
 _LEGAL_SUFFIXES = {
@@ -16,8 +16,8 @@ _LEGAL_SUFFIXES = {
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
-def _fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces."""
+def fold_text(text: str) -> str:
+    """Lower-case, strip accents and punctuation ("Zürich-Nord" becomes "zurich nord")."""
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", ascii_only.casefold().replace("&", " and ")).strip()
@@ -45,7 +45,7 @@ def firm_key(name: str | None) -> str:
     """
     if not name:
         return ""
-    words = _fold(name).split()
+    words = fold_text(name).split()
     # Drop legal suffixes from the end only, and never the whole name ("The Company").
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
@@ -56,4 +56,4 @@ def firm_key(name: str | None) -> str:
 
 def person_key(name: str | None) -> str:
     """Return a folded person name for matching ("José  Díaz" and "jose diaz" agree)."""
-    return _fold(name or "")
+    return fold_text(name or "")
