@@ -50,6 +50,24 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_goals(args: argparse.Namespace) -> int:
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        goals = wb.set_goals(industries=args.industry, roles=args.role, locations=args.location)
+    print(_goals_line(goals) if not goals.is_empty() else "No goals set yet.")
+    return 0
+
+
+def _cmd_tag_firm(args: argparse.Namespace) -> int:
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        wb.tag_firm(args.firm, industry=args.industry, location=args.location, notes=args.notes)
+    print(f"Tagged {args.firm}.")
+    return 0
+
+
 def _cmd_mentors(args: argparse.Namespace) -> int:
     from .mentors import rank_mentors, uncovered_firms
     from .workbook import open_workbook
@@ -132,6 +150,31 @@ def build_parser() -> argparse.ArgumentParser:
     _workbook_arg(init)
     init.add_argument("--name", help="the participant's name, as reports should show it")
     init.set_defaults(handler=_cmd_init)
+
+    goals = commands.add_parser(
+        "goals",
+        help="set your target industries, roles and locations (best first)",
+        description="Set your goals. Repeat an option to list several, best first, e.g.\n"
+        "  coachkit goals my-workbook --role 'Product manager' --role Operations "
+        "--location Paris\nA kind of goal you leave out keeps its current list.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _workbook_arg(goals)
+    goals.add_argument("--industry", action="append", help="a target industry (repeatable)")
+    goals.add_argument("--role", action="append", help="a target role or function (repeatable)")
+    goals.add_argument("--location", action="append", help="a target location (repeatable)")
+    goals.set_defaults(handler=_cmd_goals)
+
+    tag = commands.add_parser(
+        "tag-firm",
+        help="say which industry and location a firm is in (LinkedIn does not say)",
+    )
+    _workbook_arg(tag)
+    tag.add_argument("firm", help='the firm\'s name, e.g. "Doctolib"')
+    tag.add_argument("--industry", help='e.g. "Health tech" (several: "Fintech, Payments")')
+    tag.add_argument("--location", help='e.g. "Paris"')
+    tag.add_argument("--notes", help="anything worth remembering about the firm")
+    tag.set_defaults(handler=_cmd_tag_firm)
 
     mentors = commands.add_parser(
         "mentors", help="list the contacts who best match your goals, and why"

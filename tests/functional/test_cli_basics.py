@@ -20,11 +20,23 @@ def test_init_then_mentors(tmp_path, capsys):
     assert main(["init", str(folder)]) == 4  # already there: refused, not overwritten
     assert "already exists" in capsys.readouterr().err
     with open_workbook(folder) as wb:
-        wb.set_goals(roles=["Product"])
         wb.add_contact("Bo", firm="Doctolib", position="Product Lead")
     assert main(["mentors", str(folder)]) == 0
+    assert "No goals yet" in capsys.readouterr().out
+    assert main(["goals", str(folder), "--role", "Product", "--industry", "Health tech"]) == 0
+    assert "industries: Health tech; roles: Product" in capsys.readouterr().out
+    assert main(["tag-firm", str(folder), "Doctolib SAS", "--industry", "Health tech"]) == 0
+    assert main(["mentors", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "1. Bo: Product Lead at Doctolib: role matches" in out
+    assert "1. Bo: Product Lead at Doctolib: industry and role match" in out
+
+
+def test_goals_refuses_too_many_and_keeps_the_old(workbook, capsys):
+    workbook.set_goals(roles=["Product"])
+    roles = [arg for i in range(6) for arg in ("--role", f"R{i}")]
+    assert main(["goals", str(workbook.folder), *roles]) == 2
+    assert "roles: has 6 entries" in capsys.readouterr().err
+    assert workbook.goals.roles == ("Product",)
 
 
 def test_missing_workbook_exit_code(tmp_path, capsys):
