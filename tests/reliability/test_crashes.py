@@ -1,0 +1,97 @@
+"""A process killed (SIGKILL) in the middle of a save, a stream of saves, or a backup leaves
+a workbook that opens, holding all or none of the interrupted operation."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from coachkit import create_workbook, open_workbook
+
+from ._support import integrity, start_worker
+
+pytestmark = pytest.mark.reliability
+
+# Seconds between the worker saying "go" and the kill: from "before the first write" to
+# "probably finished", so that some kills land mid-transaction.
+KILL_DELAYS = (0.0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.4)
+BIG_SAVE = 3000
+
+
+def _kill_after(worker, delay: float) -> str:
+    """Release the worker, kill it ``delay`` seconds after it starts; return what it printed."""
+    assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    worker.stdin.write("go\n")
+    worker.stdin.flush()
+    assert worker.stdout.readline().strip() == "go"
+    time.sleep(delay)
+    os.kill(worker.pid, signal.SIGKILL)
+    out, _ = worker.communicate(timeout=60)  # drains and closes the pipes
+    return out
+
+
+@pytest.mark.parametrize("delay", KILL_DELAYS)
+def test_a_kill_during_one_big_save_keeps_all_or_none(tmp_path: Path, delay, figures) -> None:
+    folder = tmp_path / "wb"
+    with create_workbook(folder) as wb:
+        wb.add_contact("Already there")
+    worker = start_worker("save", folder, BIG_SAVE)
+    _kill_after(worker, delay)
+
+    assert integrity(folder / "workbook.sqlite") == "ok"
+    with open_workbook(folder) as wb:
+        saved = int((wb.contacts()["source"] == "save").sum())
+        assert len(wb.contacts()) == saved + 1
+    assert saved in (0, BIG_SAVE), f"a kill after {delay}s left {saved} of {BIG_SAVE} contacts"
+    figures.add("crashes: kills survived", 1)
+    figures.add("crashes: big-save kills that kept none", saved == 0)
+    figures.add("crashes: big-save kills that kept all", saved == BIG_SAVE)
+
+
+@pytest.mark.parametrize("delay", KILL_DELAYS[1:])
+def test_a_kill_during_many_saves_keeps_each_acknowledged_one(tmp_path: Path, delay, figures):
+    folder = tmp_path / "wb"
+    with create_workbook(folder) as wb:
+        cid = wb.add_contact("Someone")
+    worker = start_worker("acked", folder, cid, 100_000)
+    printed = _kill_after(worker, delay)
+    acknowledged = sum(1 for line in printed.splitlines() if line.startswith("ok "))
+
+    assert integrity(folder / "workbook.sqlite") == "ok"
+    with open_workbook(folder) as wb:
+        notes = list(wb.activities()["notes"])
+    # Every write the worker saw committed is there; at most the one in flight is added.
+    assert notes[:acknowledged] == [f"acked-{i}" for i in range(acknowledged)]
+    assert len(notes) in (acknowledged, acknowledged + 1)
+    figures.add("crashes: kills survived", 1)
+    figures.add("crashes: acknowledged writes checked after a kill", acknowledged)
+
+
+@pytest.mark.parametrize("delay", KILL_DELAYS[:4])
+def test_a_kill_during_a_backup_leaves_no_half_copy(tmp_path: Path, delay, figures) -> None:
+    folder = tmp_path / "wb"
+    with create_workbook(folder) as wb:
+        wb.add_contacts({"name": f"P{i}", "notes": "x" * 5000} for i in range(2000))
+    dest = tmp_path / "copy.sqlite"
+    worker = start_worker("backup", folder, dest)
+    _kill_after(worker, delay)
+
+    assert integrity(folder / "workbook.sqlite") == "ok"
+    if dest.exists():  # the copy is moved into place only once complete
+        assert integrity(dest) == "ok"
+        with open_workbook(folder) as source, open_workbook_file(dest) as copy:
+            assert len(copy.contacts()) == len(source.contacts())
+    figures.add("crashes: kills survived", 1)
+    figures.add("crashes: backup kills that left no copy", not dest.exists())
+
+
+def open_workbook_file(db: Path):
+    """Open a backup copy (a bare file) as a workbook, from a folder holding a copy of it."""
+    folder = db.with_suffix(".d")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.replace(db, folder / "workbook.sqlite")
+    return open_workbook(folder)
