@@ -214,6 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoachkitError as exc:
         print(f"coachkit: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a path that cannot be read or written: a message, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"coachkit: {where}{exc.strerror or exc}", file=sys.stderr)
+        print("  What to do: check the path exists and that you may write there.", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("coachkit: interrupted; nothing partial was written.", file=sys.stderr)
         return 130

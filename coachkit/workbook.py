@@ -691,7 +691,7 @@ class Workbook:
 
 # -- opening ------------------------------------------------------------------------------------
 def _backup_connection(conn: sqlite3.Connection, dest: Path) -> Path:
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # backups/ is private too
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
     _create_private_file(partial)
