@@ -17,24 +17,50 @@ from .errors import (
     WorkbookError,
 )
 from .firms import firm_key
+from .progress import count_activities, verdict  # progress() itself: see coachkit.progress
+from .schedule import Session, WeeklyPlan, follow_ups, weekly_plan
+from .scripts import (
+    Draft,
+    VoicemailCheck,
+    check_voicemail,
+    email_draft,
+    job_ask_warnings,
+    voicemail_draft,
+)
+from .weeks import month_range, week_label, week_range
 from .workbook import Goals, Profile, Target, Workbook, create_workbook, open_workbook
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CoachkitError",
+    "Draft",
     "Goals",
     "ImportFormatError",
     "NotFoundError",
     "Profile",
     "ReportError",
     "SchemaVersionError",
+    "Session",
     "Target",
     "ValidationError",
+    "VoicemailCheck",
+    "WeeklyPlan",
     "Workbook",
     "WorkbookError",
     "__version__",
+    "check_voicemail",
+    "count_activities",
     "create_workbook",
+    "email_draft",
     "firm_key",
+    "follow_ups",
+    "job_ask_warnings",
+    "month_range",
     "open_workbook",
+    "verdict",
+    "voicemail_draft",
+    "week_label",
+    "week_range",
+    "weekly_plan",
 ]

@@ -1,0 +1,336 @@
+"""Step 2 of the method: the schedule, and the follow-up call after every initial outreach.
+
+The rules (defaults from PROCESS.md, each a profile setting):
+
+* Only the **initial** outreach to a person (their first-ever outreach activity) creates a
+  follow-up call, due ``profile.follow_up_days`` (9) calendar days later: a Sunday send gives a
+  Tuesday call. A later outreach to the same person does not create another follow-up, even
+  after the first one closed: one thread per person keeps the plan free of duplicates (log
+  a call directly if you want to try again).
+* The follow-up closes at the first of these on or after the outreach day (and on or before
+  ``today``): a **reply** or a **meeting** (status ``cancelled``: the call is no longer
+  needed), or a **call made** that reached them or left a voicemail (status ``done``). A call
+  with outcome ``no_answer`` does not close it: the method says always leave a message, so
+  the call is still to be made.
+* An open follow-up whose due day is before ``today`` is ``overdue`` by ``today - due``
+  days; one due today or later is ``open``.
+
+The pure functions take DataFrames shaped like :meth:`Workbook.activities` and
+:meth:`Workbook.contacts`; the thin wrappers take a :class:`~coachkit.workbook.Workbook`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .weeks import week_label, week_range
+from .workbook import WEEKDAYS, Profile, Workbook, parse_date
+
+__all__ = [
+    "CLOSING_CALL_OUTCOMES",
+    "FOLLOW_UP_COLUMNS",
+    "Session",
+    "WeeklyPlan",
+    "follow_ups",
+    "follow_ups_frame",
+    "plan_week",
+    "weekly_plan",
+]
+
+# A call that left a message counts as made; one nobody answered does not (leave a message).
+CLOSING_CALL_OUTCOMES = ("reached", "voicemail")
+FOLLOW_UP_COLUMNS = [
+    "contact_id", "contact", "firm", "phone", "outreach_id", "outreach_date", "due", "status",
+    "closed_by", "closed_on", "days_overdue",
+]  # fmt: skip
+
+
+def follow_ups_frame(
+    activities: pd.DataFrame,
+    contacts: pd.DataFrame,
+    today: dt.date,
+    follow_up_days: int = 9,
+) -> pd.DataFrame:
+    """Return one row per initial outreach with the state of its follow-up call on ``today``.
+
+    Parameters
+    ----------
+    activities
+        Activities as :meth:`Workbook.activities` returns them (``id``, ``contact_id``,
+        ``kind``, ``date`` as datetime64, ``outcome``).
+    contacts
+        Contacts as :meth:`Workbook.contacts` returns them (``id``, ``name``, ``firm``,
+        ``phone``).
+    today
+        The day the state is computed for; activities after it are ignored, so the same
+        log answers "what was overdue on Monday?".
+    follow_up_days
+        Days from the initial outreach to the call.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`FOLLOW_UP_COLUMNS`: ``due``, ``outreach_date`` and ``closed_on`` are
+        :class:`datetime.date` (``closed_on`` None while open), ``status`` is one of
+        ``open``, ``overdue``, ``done``, ``cancelled``; ``closed_by`` is the kind of activity
+        that closed it (``reply``, ``meeting``, ``call``) or None; ``days_overdue`` is 0
+        unless overdue. Sorted by due day, then contact.
+    """
+    stamp = pd.Timestamp(today)
+    acts = activities[activities["date"] <= stamp]
+    outreach = acts[acts["kind"] == "outreach"]
+    first = (
+        outreach.sort_values(["contact_id", "date", "id"], kind="stable")
+        .drop_duplicates("contact_id")[["contact_id", "id", "date"]]
+        .rename(columns={"id": "outreach_id", "date": "outreach_date"})
+    )
+    is_closer = acts["kind"].isin(["reply", "meeting"]) | (
+        (acts["kind"] == "call") & acts["outcome"].isin(CLOSING_CALL_OUTCOMES)
+    )
+    closers = acts.loc[is_closer, ["contact_id", "id", "date", "kind"]]
+    paired = closers.merge(first, on="contact_id")
+    paired = paired[paired["date"] >= paired["outreach_date"]]
+    first_closer = (
+        paired.sort_values(["contact_id", "date", "id"], kind="stable")
+        .drop_duplicates("contact_id")[["contact_id", "date", "kind"]]
+        .rename(columns={"date": "closed_on", "kind": "closed_by"})
+    )
+    out = first.merge(first_closer, on="contact_id", how="left")
+    people = contacts[["id", "name", "firm", "phone"]].rename(
+        columns={"id": "contact_id", "name": "contact"}
+    )
+    out = out.merge(people, on="contact_id", how="left")
+    out["due"] = out["outreach_date"] + pd.Timedelta(days=follow_up_days)
+    closed = out["closed_by"].notna()
+    late = ~closed & (out["due"] < stamp)
+    status = pd.Series("open", index=out.index, dtype="object")
+    status[late] = "overdue"
+    status[closed & (out["closed_by"] == "call")] = "done"
+    status[closed & (out["closed_by"] != "call")] = "cancelled"
+    out["status"] = status
+    out["days_overdue"] = ((stamp - out["due"]).dt.days).where(late, 0).astype("int64")
+    out = out.sort_values(["due", "contact", "contact_id"], kind="stable").reset_index(drop=True)
+    out["outreach_date"] = out["outreach_date"].dt.date
+    out["due"] = out["due"].dt.date
+    out["closed_on"] = out["closed_on"].dt.date.astype("object")
+    for column in ("closed_on", "closed_by", "phone", "firm"):  # missing is None, not NaN
+        values = out[column].astype("object")
+        out[column] = values.where(values.notna(), None)
+    return out[FOLLOW_UP_COLUMNS]
+
+
+def follow_ups(wb: Workbook, today: dt.date | str) -> pd.DataFrame:
+    """Return the follow-up call of every initial outreach, as of ``today``.
+
+    See :func:`follow_ups_frame` for the columns and the module docstring for the rules.
+    """
+    day = parse_date(today, "today")
+    with wb.snapshot():
+        activities, contacts = wb.activities(), wb.contacts()
+    return follow_ups_frame(activities, contacts, day, wb.profile.follow_up_days)
+
+
+@dataclass(frozen=True)
+class Session:
+    """One scheduled piece of work in a week.
+
+    Attributes
+    ----------
+    kind
+        ``"research"``, ``"outreach"`` or ``"call"``.
+    day, time
+        When the work happens (``time`` as ``"HH:MM"``, local time).
+    title
+        A short line, as a calendar would show it.
+    contact_id
+        For a call: who to call.
+    details
+        What to do, in full (for a call: the number and the voicemail script).
+    key
+        What the session is, stable across exports (``"follow-up:12:345"``,
+        ``"outreach:2026-11-29"``): calendar UIDs derive from it.
+    status
+        ``"planned"``, or for a call ``"done"`` / ``"cancelled"`` once closed.
+    minutes
+        How long to block in a calendar.
+    phone
+        For a call: the number, if known.
+    """
+
+    kind: str
+    day: dt.date
+    time: str
+    title: str
+    contact_id: int | None = None
+    details: str = ""
+    key: str = ""
+    status: str = "planned"
+    minutes: int = 60
+    phone: str | None = None
+
+
+@dataclass
+class WeeklyPlan:
+    """The plan for one week: research, the outreach session and the follow-up calls."""
+
+    week: str
+    start: dt.date
+    end: dt.date
+    sessions: list[Session] = field(default_factory=list)
+    overdue: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the sessions as a table: day, time, kind, title, details, contact_id, status."""
+        columns = ["day", "time", "kind", "title", "details", "contact_id", "status"]
+        rows = [{c: getattr(s, c) for c in columns} for s in self.sessions]
+        return pd.DataFrame(rows, columns=columns).astype({"contact_id": "Int64"})
+
+
+def _day_in_week(start: dt.date, weekday: int) -> dt.date:
+    return start + dt.timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def _goals_text(profile: Profile) -> str:
+    goals = profile.goals
+    parts = []
+    for label, values in (
+        ("industries", goals.industries),
+        ("roles", goals.roles),
+        ("locations", goals.locations),
+    ):
+        if values:
+            parts.append(f"{label}: {', '.join(values)}")
+    return "; ".join(parts) if parts else "set your goals first (industry, role, location)"
+
+
+def plan_week(
+    week: str,
+    profile: Profile,
+    follow_ups_at_end: pd.DataFrame,
+    follow_ups_at_start: pd.DataFrame,
+    *,
+    new_contacts_target: int = 5,
+    include_closed: bool = False,
+) -> WeeklyPlan:
+    """Build the plan of ``week`` from follow-up tables (the pure core of :func:`weekly_plan`).
+
+    Parameters
+    ----------
+    week
+        The week's name, like ``"2026-W48"``.
+    profile
+        The participant's schedule settings (weekdays, times, goals).
+    follow_ups_at_end, follow_ups_at_start
+        :func:`follow_ups_frame` computed as of the week's last day and as of its first day.
+    new_contacts_target
+        How many initial outreach messages the outreach session should send.
+    include_closed
+        Also list calls cancelled on or before their due day (a reply came first), with
+        status ``"cancelled"``: the calendar export needs them to cancel the event.
+    """
+    from .scripts import voicemail_draft
+
+    start, end = week_range(week, profile.week_start)
+    sessions: list[Session] = []
+    research_day = _day_in_week(start, profile.research_weekday)
+    sessions.append(
+        Session(
+            kind="research",
+            day=research_day,
+            time=profile.research_time,
+            title="Research: find potential mentors",
+            details=(
+                f"Find {new_contacts_target} people to write to on "
+                f"{WEEKDAYS[profile.outreach_weekday]}, in your target space "
+                f"({_goals_text(profile)})."
+                " Note something you admire in each one's work for your message."
+            ),
+            key=f"research:{research_day.isoformat()}",
+        )
+    )
+    outreach_day = _day_in_week(start, profile.outreach_weekday)
+    sessions.append(
+        Session(
+            kind="outreach",
+            day=outreach_day,
+            time=profile.outreach_time,
+            title=f"Outreach: write to {new_contacts_target} new people",
+            details=(
+                f"Send {new_contacts_target} initial emails or LinkedIn messages asking "
+                '"How did you get where you are?". Ask for information, never for a job. '
+                "Log each one: a follow-up call is then planned "
+                f"{profile.follow_up_days} days later."
+            ),
+            key=f"outreach:{outreach_day.isoformat()}",
+        )
+    )
+    due = pd.to_datetime(follow_ups_at_end["due"])
+    in_week = follow_ups_at_end[
+        (due >= pd.Timestamp(start)) & (due <= pd.Timestamp(end))
+    ].reset_index(drop=True)
+    for row in in_week.itertuples(index=False):  # one row per call this week: a handful
+        cancelled_first = row.status == "cancelled" and row.closed_on <= row.due
+        if cancelled_first and not include_closed:
+            continue
+        status = {"done": "done", "cancelled": "cancelled"}.get(row.status, "planned")
+        contact = {"name": row.contact, "firm": row.firm}
+        who = row.contact + (f" ({row.firm})" if isinstance(row.firm, str) else "")
+        number = row.phone or "no number on file: find it before the call"
+        state = "" if status == "planned" else f"\nStatus: {status} ({row.closed_by}, "
+        if state:
+            state += f"{row.closed_on.isoformat()})"
+        sessions.append(
+            Session(
+                kind="call",
+                day=row.due,
+                time=profile.call_time,
+                title=f"Call {who}",
+                contact_id=int(row.contact_id),
+                details=(
+                    f"Follow-up call to {who}, written to on {row.outreach_date.isoformat()}.\n"
+                    f"Phone: {number}{state}\n"
+                    "If you reach voicemail, leave this message:\n"
+                    f"{voicemail_draft(profile, contact)}"
+                ),
+                key=f"follow-up:{int(row.contact_id)}:{int(row.outreach_id)}",
+                status=status,
+                minutes=15,
+                phone=row.phone,
+            )
+        )
+    sessions.sort(key=lambda s: (s.day, s.time, s.kind != "research", s.title))
+    overdue = follow_ups_at_start[follow_ups_at_start["status"] == "overdue"].reset_index(drop=True)
+    return WeeklyPlan(week=week_label(start, profile.week_start), start=start, end=end,
+                      sessions=sessions, overdue=overdue)  # fmt: skip
+
+
+def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> WeeklyPlan:
+    """Return the plan of ``week`` (named like ``"2026-W48"``) for the workbook.
+
+    The plan holds a research block on ``profile.research_weekday`` at ``research_time``, the
+    outreach session on ``profile.outreach_weekday`` (Sunday) at ``outreach_time``, and every
+    follow-up call falling due that week at ``call_time`` with the contact, their phone and
+    the voicemail script. A call cancelled before its due day (a reply came first) is left
+    out unless ``include_closed``; a call already made stays, with status ``"done"``.
+    ``plan.overdue`` lists the follow-ups already overdue when the week starts.
+
+    Raises
+    ------
+    ValidationError
+        On field ``"week"`` for a bad week name.
+    """
+    profile = wb.profile
+    start, end = week_range(week, profile.week_start)
+    with wb.snapshot():
+        activities, contacts = wb.activities(), wb.contacts()
+        targets = {t.metric: t for t in wb.targets}
+    at_end = follow_ups_frame(activities, contacts, end, profile.follow_up_days)
+    at_start = follow_ups_frame(activities, contacts, start, profile.follow_up_days)
+    target = targets.get("new_contacts")
+    amount = target.amount if target is not None and target.period == "week" else 5
+    return plan_week(
+        week, profile, at_end, at_start, new_contacts_target=amount, include_closed=include_closed
+    )

@@ -1,0 +1,170 @@
+"""Follow-ups and the weekly plan, pinned with worked examples from PROCESS.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coachkit import NotFoundError, ValidationError
+from coachkit.schedule import follow_ups, weekly_plan
+
+pytestmark = pytest.mark.unit
+
+D = dt.date
+SUNDAY = D(2026, 11, 22)
+
+
+@pytest.fixture
+def bo(workbook):
+    return workbook.add_contact("Bo Chen", firm="Stripe", phone="+33 1 23 45 67 89")
+
+
+def _row(frame, contact_id):
+    rows = frame[frame["contact_id"] == contact_id]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def test_sunday_outreach_gives_a_tuesday_call_nine_days_later(workbook, bo, today):
+    workbook.log_activity(bo, "outreach", SUNDAY, channel="email")
+    row = _row(follow_ups(workbook, today), bo)
+    assert row["due"] == D(2026, 12, 1)
+    assert row["due"].weekday() == 1  # Tuesday
+    assert (row["status"], row["closed_by"], row["closed_on"]) == ("open", None, None)
+    assert row["days_overdue"] == 0
+    assert row["phone"] == "+33 1 23 45 67 89"
+
+
+def test_reply_on_day_four_cancels_the_call(workbook, bo, today):
+    workbook.log_activity(bo, "outreach", SUNDAY)
+    workbook.log_activity(bo, "reply", SUNDAY + dt.timedelta(days=4))
+    # As of day 3 the reply has not come yet; as of day 4 it has.
+    assert _row(follow_ups(workbook, SUNDAY + dt.timedelta(days=3)), bo)["status"] == "open"
+    row = _row(follow_ups(workbook, D(2026, 11, 26)), bo)
+    assert (row["status"], row["closed_by"], row["closed_on"]) == (
+        "cancelled",
+        "reply",
+        D(2026, 11, 26),
+    )
+
+
+def test_meeting_before_due_closes_it(workbook, bo):
+    workbook.log_activity(bo, "outreach", SUNDAY)
+    workbook.log_activity(bo, "meeting", D(2026, 11, 27), channel="coffee")
+    row = _row(follow_ups(workbook, D(2026, 12, 10)), bo)
+    assert (row["status"], row["closed_by"], row["days_overdue"]) == ("cancelled", "meeting", 0)
+
+
+@pytest.mark.parametrize("outcome", ["reached", "voicemail"])
+def test_call_made_closes_it_as_done(workbook, bo, outcome):
+    workbook.log_activity(bo, "outreach", SUNDAY)
+    workbook.log_activity(bo, "call", D(2026, 12, 1), outcome=outcome)
+    row = _row(follow_ups(workbook, D(2026, 12, 10)), bo)
+    assert (row["status"], row["closed_by"], row["closed_on"]) == ("done", "call", D(2026, 12, 1))
+
+
+def test_unanswered_call_leaves_it_overdue(workbook, bo):
+    workbook.log_activity(bo, "outreach", SUNDAY)
+    workbook.log_activity(bo, "call", D(2026, 12, 1), outcome="no_answer")
+    row = _row(follow_ups(workbook, D(2026, 12, 4)), bo)
+    assert (row["status"], row["days_overdue"]) == ("overdue", 3)
+
+
+def test_overdue_days_are_counted_from_today(workbook, bo):
+    late = workbook.add_contact("Di Eve")
+    workbook.log_activity(late, "outreach", D(2026, 11, 10))  # due 19 November
+    workbook.log_activity(bo, "outreach", D(2026, 11, 16))  # due 25 November: due today
+    frame = follow_ups(workbook, D(2026, 11, 25))
+    assert (_row(frame, late)["status"], _row(frame, late)["days_overdue"]) == ("overdue", 6)
+    assert (_row(frame, bo)["status"], _row(frame, bo)["days_overdue"]) == ("open", 0)
+    assert list(frame["contact_id"]) == [late, bo]  # by due day
+
+
+def test_only_the_initial_outreach_creates_a_follow_up(workbook, bo):
+    workbook.log_activity(bo, "outreach", D(2026, 11, 1))
+    workbook.log_activity(bo, "reply", D(2026, 11, 3))
+    workbook.log_activity(bo, "outreach", D(2026, 11, 22))  # a second message: no new call
+    frame = follow_ups(workbook, D(2026, 12, 5))
+    assert len(frame) == 1
+    assert _row(frame, bo)["outreach_date"] == D(2026, 11, 1)
+
+
+def test_activity_before_the_outreach_does_not_close_it(workbook, bo):
+    workbook.log_activity(bo, "meeting", D(2026, 10, 1), channel="in_person")
+    workbook.log_activity(bo, "outreach", SUNDAY)
+    assert _row(follow_ups(workbook, D(2026, 12, 3)), bo)["status"] == "overdue"
+
+
+def test_follow_up_days_is_a_profile_setting(workbook, bo):
+    workbook.update_profile(follow_up_days=7)
+    workbook.log_activity(bo, "outreach", SUNDAY)
+    assert _row(follow_ups(workbook, SUNDAY), bo)["due"] == D(2026, 11, 29)
+
+
+def test_bad_today_is_refused(workbook):
+    with pytest.raises(ValidationError, match="today"):
+        follow_ups(workbook, "2026-02-30")
+
+
+def test_empty_workbook_has_no_follow_ups(workbook, today):
+    assert follow_ups(workbook, today).empty
+
+
+def test_weekly_plan_holds_research_outreach_and_due_calls(workbook, bo):
+    workbook.set_goals(industries=["Fintech"], locations=["Paris"])
+    workbook.log_activity(bo, "outreach", SUNDAY)
+    cy = workbook.add_contact("Cy Dee", firm="Doctolib")
+    workbook.log_activity(cy, "outreach", SUNDAY)
+    workbook.log_activity(cy, "reply", D(2026, 11, 24))  # replied first: no call
+    plan = weekly_plan(workbook, "2026-W49")
+    assert (plan.week, plan.start, plan.end) == ("2026-W49", D(2026, 11, 30), D(2026, 12, 6))
+    kinds = [(s.kind, s.day, s.time) for s in plan.sessions]
+    assert kinds == [
+        ("call", D(2026, 12, 1), "10:00"),
+        ("research", D(2026, 12, 5), "10:00"),  # Saturday
+        ("outreach", D(2026, 12, 6), "17:00"),  # Sunday
+    ]
+    call = plan.sessions[0]
+    assert call.contact_id == bo
+    assert call.title == "Call Bo Chen (Stripe)"
+    assert "+33 1 23 45 67 89" in call.details
+    assert "Hello Bo, this is Test Participant" in call.details  # the voicemail script
+    assert "Fintech" in plan.sessions[1].details
+    frame = plan.to_frame()
+    assert list(frame.columns[:5]) == ["day", "time", "kind", "title", "details"]
+    assert list(frame["kind"]) == ["call", "research", "outreach"]
+    # The calendar export asks for the cancelled call too, to cancel its event.
+    closed = weekly_plan(workbook, "2026-W49", include_closed=True)
+    assert [s.status for s in closed.sessions if s.kind == "call"] == ["planned", "cancelled"]
+
+
+def test_weekly_plan_lists_overdue_as_of_the_week_start(workbook, bo):
+    workbook.log_activity(bo, "outreach", D(2026, 11, 1))  # due 10 November
+    plan = weekly_plan(workbook, "2026-W48")
+    assert list(plan.overdue["contact_id"]) == [bo]
+    assert plan.overdue.iloc[0]["days_overdue"] == 13  # 10 -> 23 November
+    assert [s.kind for s in plan.sessions] == ["research", "outreach"]
+
+
+def test_weekly_plan_follows_profile_days_and_times(workbook):
+    workbook.update_profile(
+        week_start=6, research_weekday="Thursday", research_time="08:30", outreach_time="18:00"
+    )
+    plan = weekly_plan(workbook, "2026-W48")
+    assert (plan.start, plan.end) == (D(2026, 11, 22), D(2026, 11, 28))
+    assert [(s.kind, s.day, s.time) for s in plan.sessions] == [
+        ("outreach", D(2026, 11, 22), "18:00"),
+        ("research", D(2026, 11, 26), "08:30"),
+    ]
+
+
+def test_weekly_plan_refuses_a_bad_week(workbook):
+    with pytest.raises(ValidationError, match="week"):
+        weekly_plan(workbook, "2026-W60")
+
+
+def test_unknown_contact_activity_is_refused_and_writes_nothing(workbook):
+    with pytest.raises(NotFoundError):
+        workbook.log_activity(999, "outreach", SUNDAY)
+    assert workbook.activities().empty
