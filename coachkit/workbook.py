@@ -550,6 +550,134 @@ class Workbook:
         frame = self.query(sql + " ORDER BY c.id", params)
         return frame.astype({"id": "int64", "referred_by": "Int64", "firm_id": "Int64"})
 
+    # Bulk helpers for importers: one query to read, one executemany to write.
+    _BULK_FIELDS = (
+        "name", "first_name", "last_name", "firm", "position", "location", "email", "phone",
+        "profile_url", "source", "tags", "notes", "connected_on",
+    )  # fmt: skip
+
+    def contact_records(self) -> list[dict[str, Any]]:
+        """Every contact as a plain dict (``id`` plus the fields importers fill), oldest first.
+
+        Faster than :meth:`contacts` for matching thousands of rows: no DataFrame, and
+        missing values are ``None``. ``firm`` is the firm's name.
+        """
+        columns = ("id", *self._BULK_FIELDS)
+        cursor = self._conn.execute(
+            "SELECT c.id, c.name, c.first_name, c.last_name, f.name, c.position, c.location, "
+            "c.email, c.phone, c.profile_url, c.source, c.tags, c.notes, c.connected_on "
+            "FROM contacts c LEFT JOIN firms f ON f.id = c.firm_id ORDER BY c.id"
+        )
+        return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+    def _bulk_firm_ids(self, conn: sqlite3.Connection, names: Iterable[Any]) -> dict[str, int]:
+        """Return firm key -> id for ``names``, creating the missing firms in one statement."""
+        wanted: dict[str, str] = {}
+        for name in names:
+            text = _clean_text(name, "firm", 300)
+            key = firm_key(text)
+            if key and key not in wanted:
+                wanted[key] = text  # the first spelling seen names a new firm
+        known = dict(conn.execute("SELECT key, id FROM firms").fetchall())
+        missing = [(wanted[k], k) for k in wanted if k not in known]
+        if missing:
+            conn.executemany("INSERT INTO firms (name, key) VALUES (?, ?)", missing)
+            known = dict(conn.execute("SELECT key, id FROM firms").fetchall())
+        return {k: known[k] for k in wanted}
+
+    def _bulk_rows(
+        self, conn: sqlite3.Connection, records: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Validate ``records`` like :meth:`add_contact` does, resolving firms in bulk."""
+        for values in records:
+            unknown = set(values) - set(self._BULK_FIELDS)
+            if unknown:
+                raise ValidationError(sorted(unknown)[0], "is not a field importers may set")
+        firm_ids = self._bulk_firm_ids(conn, (r.get("firm") for r in records if r.get("firm")))
+        rows = []
+        for values in records:
+            row = self._contact_row({k: v for k, v in values.items() if k != "firm"}, conn)
+            if "firm" in values:
+                row["firm_id"] = firm_ids.get(firm_key(_clean_text(values["firm"], "firm", 300)))
+            rows.append(row)
+        return rows
+
+    def add_contacts_bulk(self, records: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Add many contacts with one ``executemany`` (all or none); return their ids.
+
+        Like :meth:`add_contacts`, with the same validation, but firms are resolved in one
+        query and ``referred_by`` is not accepted (importers do not know it).
+
+        Raises
+        ------
+        ValidationError
+            For a missing name, a too-long value or an unknown field; nothing is written.
+        """
+        if not records:
+            return []
+        columns = (
+            "name", "name_key", "first_name", "last_name", "firm_id", "position", "location",
+            "email", "phone", "profile_url", "source", "tags", "notes", "connected_on",
+        )  # fmt: skip
+        with self.transaction() as conn:
+            rows = self._bulk_rows(conn, records)
+            for row in rows:
+                if "name" not in row:
+                    raise ValidationError("name", "a contact needs a name")
+            (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM contacts").fetchone()
+            sql = (
+                f"INSERT INTO contacts ({', '.join(columns)}) "  # noqa: S608 - fixed names
+                f"VALUES ({', '.join('?' * len(columns))})"
+            )
+            conn.executemany(sql, [tuple(row.get(c) for c in columns) for row in rows])
+            # Inside this transaction nobody else writes, so the new ids follow the old maximum.
+            return list(range(before + 1, before + 1 + len(rows)))
+
+    def fill_contacts(self, updates: Mapping[int, Mapping[str, Any]]) -> int:
+        """Fill empty fields of existing contacts; a field that already holds data is kept.
+
+        Parameters
+        ----------
+        updates
+            Contact id -> {field: value}; fields as in :meth:`add_contacts_bulk` (``name``
+            excepted: every contact already has one).
+
+        Returns
+        -------
+        int
+            How many contacts had at least one field filled.
+
+        Raises
+        ------
+        ValidationError
+            For a too-long value or an unknown field; nothing is written.
+        """
+        items = [(int(i), dict(v)) for i, v in updates.items() if v]
+        if not items:
+            return 0
+        for _, values in items:
+            if "name" in values:
+                raise ValidationError("name", "fill_contacts never renames a contact")
+        changed: set[int] = set()
+        with self.transaction() as conn:
+            rows = self._bulk_rows(conn, [values for _, values in items])
+            by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+            for (contact_id, _), row in zip(items, rows, strict=True):
+                row = {k: v for k, v in row.items() if v is not None}
+                if row:
+                    by_columns.setdefault(tuple(sorted(row)), []).append(
+                        (*(row[c] for c in sorted(row)), contact_id)
+                    )
+            for columns, params in by_columns.items():
+                # COALESCE(NULLIF(...)) keeps any non-empty value already stored.
+                assignments = ", ".join(f"{c} = COALESCE(NULLIF({c}, ''), ?)" for c in columns)
+                empty = " OR ".join(f"{c} IS NULL OR {c} = ''" for c in columns)
+                sql = f"UPDATE contacts SET {assignments} WHERE id = ? AND ({empty})"  # noqa: S608
+                for param in params:
+                    if conn.execute(sql, param).rowcount:
+                        changed.add(param[-1])
+        return len(changed)
+
     # -- activities -----------------------------------------------------------------------------
     def log_activity(
         self,
