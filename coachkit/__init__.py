@@ -17,6 +17,7 @@ from .errors import (
     WorkbookError,
 )
 from .firms import firm_key
+from .network import log_conversation_referrals, network_figures, referral_tree
 from .progress import count_activities, verdict  # progress() itself: see coachkit.progress
 from .schedule import Session, WeeklyPlan, follow_ups, weekly_plan
 from .scripts import (
@@ -56,8 +57,11 @@ __all__ = [
     "firm_key",
     "follow_ups",
     "job_ask_warnings",
+    "log_conversation_referrals",
     "month_range",
+    "network_figures",
     "open_workbook",
+    "referral_tree",
     "verdict",
     "voicemail_draft",
     "week_label",
