@@ -17,6 +17,7 @@ from .errors import (
     WorkbookError,
 )
 from .firms import firm_key
+from .ics import build_calendar, write_calendar
 from .network import log_conversation_referrals, network_figures, referral_tree
 from .progress import count_activities, verdict  # progress() itself: see coachkit.progress
 from .schedule import Session, WeeklyPlan, follow_ups, weekly_plan
@@ -50,6 +51,7 @@ __all__ = [
     "Workbook",
     "WorkbookError",
     "__version__",
+    "build_calendar",
     "check_voicemail",
     "count_activities",
     "create_workbook",
@@ -67,4 +69,5 @@ __all__ = [
     "week_label",
     "week_range",
     "weekly_plan",
+    "write_calendar",
 ]
