@@ -18,6 +18,7 @@ from .errors import (
 )
 from .firms import firm_key
 from .ics import build_calendar, write_calendar
+from .importers import ImportSummary, import_contacts
 from .network import log_conversation_referrals, network_figures, referral_tree
 from .progress import count_activities, verdict  # progress() itself: see coachkit.progress
 from .schedule import Session, WeeklyPlan, follow_ups, weekly_plan
@@ -39,6 +40,7 @@ __all__ = [
     "Draft",
     "Goals",
     "ImportFormatError",
+    "ImportSummary",
     "NotFoundError",
     "Profile",
     "ReportError",
@@ -58,6 +60,7 @@ __all__ = [
     "email_draft",
     "firm_key",
     "follow_ups",
+    "import_contacts",
     "job_ask_warnings",
     "log_conversation_referrals",
     "month_range",

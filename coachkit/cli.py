@@ -37,6 +37,30 @@ Run `coachkit COMMAND --help` for the details of one command.
 """
 
 
+_IMPORT_HELP = """\
+Add people to your workbook from a contacts file. Importing the same file again
+changes nothing; a person found in two files becomes one contact (empty details are
+filled in, nothing you already have is overwritten). If the file cannot be read,
+the workbook is left unchanged.
+
+Where to get the files:
+  LinkedIn  linkedin.com > Me > Settings & Privacy > Data privacy >
+            "Get a copy of your data" > tick "Connections" > Request archive.
+            LinkedIn e-mails you a link to a .zip: import the zip as it is, or the
+            Connections.csv inside it.
+  Google    contacts.google.com > Export > "Google CSV" (or vCard).
+  Apple / Outlook / phone: export your contacts as a vCard (.vcf) file.
+  Your own spreadsheet: save it as CSV and say which column holds what, e.g.
+    coachkit import my-workbook people.csv --map name="Full name" --map firm=Company
+  Details you can map: name (or first_name and last_name), firm, position, location,
+  email, phone, profile_url, tags, notes, connected_on.
+
+Examples:
+  coachkit import my-workbook ~/Downloads/Basic_LinkedInDataExport_11-25-2026.zip
+  coachkit import my-workbook ~/Downloads/contacts.vcf
+"""
+
+
 def _workbook_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", type=Path, help="the workbook folder")
 
@@ -96,6 +120,43 @@ def _cmd_mentors(args: argparse.Namespace) -> int:
         print("\nTarget firms where you know nobody yet, or have not talked to anyone yet:")
         for row in gaps.itertuples():
             print(f"  - {row.firm}: {row.status}")
+    return 0
+
+
+def _parse_mapping(pairs: Sequence[str] | None) -> dict[str, str] | None:
+    """Turn ``["name=Full name", "firm=Org"]`` into ``{"name": "Full name", "firm": "Org"}``."""
+    from .errors import ValidationError
+
+    if not pairs:
+        return None
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise ValidationError(
+                "--map",
+                f"{pair!r} should look like FIELD=COLUMN",
+                hint='e.g. --map name="Full name" --map firm=Company',
+            )
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .errors import ImportFormatError
+    from .importers import import_contacts
+    from .workbook import open_workbook
+
+    mapping = _parse_mapping(args.map)
+    fmt = None if args.format == "auto" else args.format
+    with open_workbook(args.workbook) as wb:
+        try:
+            summary = import_contacts(wb, args.file, format=fmt, mapping=mapping)
+        except ImportFormatError as exc:
+            print(f"coachkit: {exc}", file=sys.stderr)
+            print("Nothing was imported: the workbook is unchanged.", file=sys.stderr)
+            return exc.exit_code
+    print(summary)
     return 0
 
 
@@ -182,6 +243,33 @@ def build_parser() -> argparse.ArgumentParser:
     _workbook_arg(mentors)
     mentors.add_argument("--limit", type=int, default=15, help="how many to list (default: 15)")
     mentors.set_defaults(handler=_cmd_mentors)
+
+    imp = commands.add_parser(
+        "import",
+        help="add people from LinkedIn, Google Contacts, a vCard or a spreadsheet",
+        description=_IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _workbook_arg(imp)
+    imp.add_argument(
+        "file",
+        type=Path,
+        help="the contacts file: Connections.csv, LinkedIn's zip, a .csv or a .vcf",
+    )
+    imp.add_argument(
+        "--format",
+        choices=("auto", "linkedin", "google", "vcard", "csv"),
+        default="auto",
+        help="what kind of file it is (default: auto, coachkit works it out)",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="for a spreadsheet of your own: which column holds which detail "
+        '(repeatable), e.g. --map name="Full name" --map firm=Company',
+    )
+    imp.set_defaults(handler=_cmd_import)
 
     export = commands.add_parser(
         "export", help="write every table to CSV files (safe to open in a spreadsheet)"
