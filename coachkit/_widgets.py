@@ -258,7 +258,7 @@ def referral_chart(tree: pd.DataFrame) -> Figure:
             ax.plot([depth - 1 + 0.05, depth - 0.05], [row_of[up], row_of[node]], color="#999999")
         colour = "#1f77b4" if depth == 0 else "#2ca02c"
         ax.plot([depth], [row_of[node]], "o", color=colour)
-        ax.text(depth + 0.08, row_of[node], names[node], va="center", fontsize=8)
+        ax.text(depth + 0.06, row_of[node] - 0.1, names[node], va="bottom", fontsize=8)
     ax.set_title("Your referral tree: each line is a name someone gave you", loc="left")
     return fig
 

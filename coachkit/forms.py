@@ -787,8 +787,11 @@ class OutreachForm(_Form):
     def __init__(self, wb: Workbook, today: dt.date, refresh: Iterable[Any] = ()) -> None:
         super().__init__(wb, refresh)
         self.today = today
-        self.contact = widgets.Dropdown(options=_contact_options(wb, mentors_first=True),
-                                        layout=_WIDE)  # fmt: skip
+        options = _contact_options(wb, mentors_first=True)
+        # With goals set, start on the best-matching person not written to yet: a draft is
+        # on screen at once, which is less daunting than a blank page.
+        start = options[1][1] if len(options) > 1 and not wb.goals.is_empty() else None
+        self.contact = widgets.Dropdown(options=options, value=start, layout=_WIDE)
         self.subject = widgets.Text(layout=_WIDE)
         self.body = widgets.Textarea(layout=widgets.Layout(width="95%", max_width="640px",
                                                            height="14em"))  # fmt: skip
@@ -861,11 +864,12 @@ class OutreachForm(_Form):
         check = check_voicemail(self.voicemail.value)
         parts = f"{check.words} words, about {check.seconds:.0f} seconds"
         lines = [ui.note_html(parts)]
+        missing = [w for w in check.warnings if w.startswith("missing")]
         if check.missing:
-            lines.append(ui.error_html("Missing: " + ", ".join(check.missing)))
+            lines += [ui.error_html(w) for w in missing]
         else:
             lines.append(ui.ok_html("Purpose, appreciation and request are all there."))
-        lines += [ui.warning_html(w) for w in check.warnings]
+        lines += [ui.warning_html(w) for w in check.warnings if w not in missing]
         self.voicemail_check.value = "".join(lines)
         return check
 
@@ -926,6 +930,7 @@ def _contact_options(wb: Workbook, mentors_first: bool = False) -> list[tuple[st
     if contacts.empty:
         return options
     if mentors_first and not wb.goals.is_empty():
+        # The shortlist's people not written to yet come first: the natural next messages.
         from .mentors import rank_mentors
 
         ranked = rank_mentors(wb)
@@ -1131,15 +1136,34 @@ class ReferralView(_View):
         from .network import referral_tree
 
         tree = referral_tree(self.wb)
-        self.frame = tree
-        has_referrals = len(tree) and tree["referred_by"].notna().any()
-        self._show_chart(ui.referral_chart(tree) if has_referrals else None)
+        self.frame = _referral_branches(tree)
+        referred = self.frame[self.frame["referred_by"].notna()]
+        names = dict(zip(tree["id"], tree["name"], strict=True))
+        referred = referred.assign(by=[names.get(int(i), "") for i in referred["referred_by"]])
+        self._show_chart(ui.referral_chart(self.frame) if len(referred) else None)
         self.table.value = ui.table_html(
-            tree if has_referrals else tree.iloc[0:0],
-            {"name": "Name", "firm": "Firm", "generation": "Generation"},
+            referred.sort_values(["generation", "by", "name"]),
+            {"name": "Name", "firm": "Firm", "by": "Name given by", "generation": "Generation"},
             empty="No referrals yet. Each conversation can give you 1 to 5 names: ask "
             "'Who else should I talk to?'",
         )
+
+
+def _referral_branches(tree: pd.DataFrame) -> pd.DataFrame:
+    """Keep the people in a referral chain: everyone referred, and whoever referred them."""
+    parent = {
+        int(i): (None if pd.isna(p) else int(p))
+        for i, p in zip(tree["id"], tree["referred_by"], strict=True)
+    }
+    keep: set[int] = set()
+    for node, up in parent.items():
+        if up is None:
+            continue
+        keep.add(node)
+        while up is not None and up not in keep and up in parent:
+            keep.add(up)
+            up = parent[up]
+    return tree[tree["id"].isin(keep)].reset_index(drop=True)
 
 
 # -- what the notebooks call ----------------------------------------------------------------------
