@@ -17,6 +17,7 @@ Every option maps one to one onto an argument of the API function the command ca
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -193,6 +194,77 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _today(args: argparse.Namespace) -> dt.date:
+    """The real date only here, at the edge; every function below takes it as a parameter."""
+    from .workbook import parse_date
+
+    return parse_date(args.today, "--today") if args.today else dt.date.today()
+
+
+def _cmd_log(args: argparse.Namespace) -> int:
+    from .network import find_contact, log_with_referrals, parse_referral
+    from .schedule import follow_ups
+    from .workbook import open_workbook, parse_date
+
+    on = parse_date(args.date, "--date") if args.date else _today(args)
+    referrals = [parse_referral(text) for text in args.referral or []]
+    with open_workbook(args.workbook) as wb:
+        contact_id = find_contact(wb, args.contact)
+        name = wb.get_contact(contact_id)["name"]
+        activity_id, referred = log_with_referrals(
+            wb, contact_id, args.kind, on, channel=args.channel, outcome=args.outcome,
+            notes=args.notes, referrals=referrals,
+        )  # fmt: skip
+        calls = follow_ups(wb, on)
+    when = f"{on:%a} {on.day} {on:%b %Y}"
+    print(f"Logged {args.kind} with {name} on {when} (activity {activity_id}).")
+    started = calls[calls["outreach_id"] == activity_id]
+    if len(started):
+        due = started.iloc[0]["due"]
+        print(f"Follow-up call planned for {due:%a} {due.day} {due:%b %Y}.")
+    for person, new_id in zip(referrals, referred, strict=True):
+        print(f"Added referral {person['name']} (contact {new_id}), referred by {name}.")
+    return 0
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from .schedule import format_plan, weekly_plan
+    from .weeks import week_label
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        week = args.week or week_label(_today(args), wb.profile.week_start)
+        print(format_plan(weekly_plan(wb, week)))
+    return 0
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    from .ics import write_calendar
+    from .weeks import iter_weeks
+    from .workbook import open_workbook, parse_date
+
+    start = parse_date(args.start, "--start") if args.start else _today(args)
+    stamp = dt.datetime.now(dt.UTC)  # the export time: a later export updates earlier events
+    with open_workbook(args.workbook) as wb:
+        path = write_calendar(wb, args.out, start, args.weeks, dtstamp=stamp)
+        weeks = iter_weeks(start, args.weeks, wb.profile.week_start)
+    print(f"Wrote your plan for {weeks[0]} to {weeks[-1]} to {path}.")
+    print("Import it into Google Calendar (Settings > Import), Outlook or Apple Calendar;")
+    print("importing a newer file later updates these events instead of duplicating them.")
+    return 0
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from .progress import format_progress, progress
+    from .weeks import week_label
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        week = args.week or week_label(_today(args), wb.profile.week_start)
+        print(format_progress(progress(wb, week)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``coachkit`` command."""
     parser = argparse.ArgumentParser(
@@ -282,6 +354,54 @@ def build_parser() -> argparse.ArgumentParser:
     _workbook_arg(backup)
     backup.add_argument("--out", type=Path, required=True, help="a file or folder for the copy")
     backup.set_defaults(handler=_cmd_backup)
+
+    log = commands.add_parser(
+        "log", help="record an outreach, reply, call or meeting (and the people it referred)"
+    )
+    _workbook_arg(log)
+    log.add_argument("--contact", required=True, help="the contact's id or name")
+    log.add_argument(
+        "--kind", required=True, choices=["outreach", "reply", "call", "meeting"],
+        help="what happened",
+    )  # fmt: skip
+    log.add_argument("--date", help="when, as YYYY-MM-DD (default: today)")
+    log.add_argument(
+        "--channel",
+        help="outreach: email, linkedin, phone, other; meeting: call, video, coffee, in_person",
+    )
+    log.add_argument(
+        "--outcome", choices=["reached", "voicemail", "no_answer"], help="for a call: how it went"
+    )
+    log.add_argument("--notes", help="anything worth remembering")
+    log.add_argument(
+        "--referral", action="append", metavar='"NAME|FIRM|POSITION"',
+        help="a person this conversation referred you to (repeatable; a meeting or a call "
+        "that reached the person)",
+    )  # fmt: skip
+    log.add_argument("--today", help="treat this YYYY-MM-DD as today")
+    log.set_defaults(handler=_cmd_log)
+
+    plan = commands.add_parser("plan", help="show a week's plan: research, outreach, calls")
+    _workbook_arg(plan)
+    plan.add_argument("--week", help="the week, like 2026-W48 (default: this week)")
+    plan.add_argument("--today", help="treat this YYYY-MM-DD as today")
+    plan.set_defaults(handler=_cmd_plan)
+
+    calendar = commands.add_parser(
+        "calendar", help="write your plan as a calendar file (.ics) to import"
+    )
+    _workbook_arg(calendar)
+    calendar.add_argument("--out", type=Path, required=True, help="the .ics file to write")
+    calendar.add_argument("--start", help="a day of the first week (default: today)")
+    calendar.add_argument("--weeks", type=int, default=4, help="how many weeks (default: 4)")
+    calendar.add_argument("--today", help="treat this YYYY-MM-DD as today")
+    calendar.set_defaults(handler=_cmd_calendar)
+
+    prog = commands.add_parser("progress", help="show a week's progress against your targets")
+    _workbook_arg(prog)
+    prog.add_argument("--week", help="the week, like 2026-W48 (default: this week)")
+    prog.add_argument("--today", help="treat this YYYY-MM-DD as today")
+    prog.set_defaults(handler=_cmd_progress)
 
     return parser
 

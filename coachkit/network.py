@@ -34,9 +34,12 @@ from .workbook import Target, Workbook, parse_date
 __all__ = [
     "REFERRAL_FIELDS",
     "conversations_frame",
+    "find_contact",
     "log_conversation_referrals",
+    "log_with_referrals",
     "network_figures",
     "network_history",
+    "parse_referral",
     "referral_tree",
     "referral_tree_frame",
 ]
@@ -315,3 +318,91 @@ def network_figures(wb: Workbook, today: dt.date | str) -> dict[str, Any]:
         "projected_size": history[-1]["projected"] if history else 0,
         "history": history,
     }
+
+
+def find_contact(wb: Workbook, id_or_name: str | int) -> int:
+    """Return the id of the contact named by an id or a name (as a person would type it).
+
+    A number is an id. A name matches the same name whatever its accents and case; failing
+    that, a unique partial match ("bo ch" finds "Bo Chen").
+
+    Raises
+    ------
+    NotFoundError
+        If nobody matches.
+    ValidationError
+        If several people match: the message lists them with their ids.
+    """
+    text = str(id_or_name).strip()
+    if text.isdigit():
+        return int(wb.get_contact(int(text))["id"])
+    key = person_key(text)
+    if not key:
+        raise ValidationError("contact", "give a contact's id or name")
+    people = wb.contacts()[["id", "name", "firm"]]
+    keys = people["name"].map(person_key)
+    found = people[keys == key]
+    if found.empty:
+        found = people[keys.str.contains(key, regex=False)]
+    if found.empty:
+        raise NotFoundError(
+            f"contact: nobody called {text!r} in this workbook.",
+            hint="check the spelling, or add them first.",
+        )
+    if len(found) > 1:
+        listed = "; ".join(
+            f"{row.id}: {row.name}" + (f" ({row.firm})" if isinstance(row.firm, str) else "")
+            for row in found.head(10).itertuples(index=False)
+        )
+        raise ValidationError(
+            "contact", f"{text!r} matches {len(found)} people: {listed}", hint="give the id."
+        )
+    return int(found.iloc[0]["id"])
+
+
+def parse_referral(text: str) -> dict[str, str]:
+    """Turn ``"Name|Firm|Position"`` (firm and position optional) into a referral dict."""
+    parts = [part.strip() for part in str(text).split("|")]
+    if len(parts) > 3 or not parts[0]:
+        raise ValidationError(
+            "referral", f"{text!r} is not Name|Firm|Position", hint='e.g. "Cy Dee|Qonto|CTO".'
+        )
+    person = {"name": parts[0]}
+    for field_name, value in zip(("firm", "position"), parts[1:], strict=False):
+        if value:
+            person[field_name] = value
+    return person
+
+
+def log_with_referrals(
+    wb: Workbook,
+    contact_id: int,
+    kind: str,
+    on: dt.date | str,
+    *,
+    channel: str | None = None,
+    outcome: str | None = None,
+    notes: str | None = None,
+    referrals: Sequence[Mapping[str, Any]] = (),
+) -> tuple[int, list[int]]:
+    """Log an activity and the people it referred, in one transaction (all or nothing).
+
+    Referrals are allowed only from a conversation: a ``meeting``, or a ``call`` with
+    outcome ``reached``.
+
+    Returns
+    -------
+    tuple
+        The new activity's id and the referred contacts' ids.
+    """
+    if referrals and not (kind == "meeting" or (kind == "call" and outcome == "reached")):
+        raise ValidationError(
+            "referral",
+            "only a conversation (a meeting, or a call that reached the person) can refer you",
+        )
+    with wb.transaction():
+        activity_id = wb.log_activity(
+            contact_id, kind, on, channel=channel, outcome=outcome, notes=notes
+        )
+        referred = log_conversation_referrals(wb, activity_id, referrals) if referrals else []
+    return activity_id, referred

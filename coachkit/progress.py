@@ -39,6 +39,7 @@ __all__ = [
     "PROGRESS_COLUMNS",
     "count_activities",
     "count_events",
+    "format_progress",
     "metric_events",
     "progress",
     "progress_frame",
@@ -268,3 +269,35 @@ def verdict(progress: pd.DataFrame) -> str:
                 text += f" ({row.pace_needed:g} a week)"
             short.append(text)
     return "on track" if not short else "; ".join(short)
+
+
+def format_progress(frame: pd.DataFrame) -> str:
+    """Return a progress frame as a plain-text table with the verdict underneath."""
+    week = frame.attrs.get("week", "")
+    table = pd.DataFrame(
+        {
+            "target": frame["label"].astype("object").str.ljust(frame["label"].str.len().max()),
+            "per": frame["period"],
+            "goal": frame["target"],
+            "done": frame["actual"],
+            "to go": frame["remaining"],
+            "pace needed": [
+                f"{p:g}/week" if r and per == "month" else ("-" if not r else f"{p:g}")
+                for p, r, per in zip(
+                    frame["pace_needed"], frame["remaining"], frame["period"], strict=True
+                )
+            ],
+            "on target": frame["on_target"].map({True: "yes", False: "no"}),
+            "streak": [
+                f"{s} {per}{'s' if s != 1 else ''}"
+                for s, per in zip(frame["streak"], frame["period"], strict=True)
+            ],
+        }
+    )
+    not_counted = frame.loc[~frame["counted"], "label"].tolist()
+    lines = [f"Progress for {week}" if week else "Progress", ""]
+    lines.append(table.to_string(index=False) if len(table) else "(no targets set)")
+    if not_counted:
+        lines.append(f"(not counted from the log: {', '.join(not_counted)}; keep score yourself)")
+    lines += ["", f"Verdict: {verdict(frame)}"]
+    return "\n".join(lines)

@@ -36,6 +36,7 @@ __all__ = [
     "WeeklyPlan",
     "follow_ups",
     "follow_ups_frame",
+    "format_plan",
     "plan_week",
     "weekly_plan",
 ]
@@ -334,3 +335,31 @@ def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> Wee
     return plan_week(
         week, profile, at_end, at_start, new_contacts_target=amount, include_closed=include_closed
     )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def format_plan(plan: WeeklyPlan) -> str:
+    """Return the plan as plain text for a terminal or an email (one line per session).
+
+    A call's phone number and voicemail script are indented under it; overdue follow-ups
+    are listed at the end with how late they are.
+    """
+    lines = [f"Plan for {plan.week} ({_day(plan.start)} to {_day(plan.end)} {plan.end.year})", ""]
+    for session in plan.sessions:
+        status = "" if session.status == "planned" else f"  [{session.status}]"
+        lines.append(
+            f"{_day(session.day):<11} {session.time}  {session.kind:<9} {session.title}{status}"
+        )
+        if session.kind == "call":
+            for detail in session.details.splitlines()[1:]:
+                lines.append(f"{'':30}{detail}")
+    if len(plan.overdue):
+        lines += ["", f"Overdue follow-up calls (as of {_day(plan.start)}): make them first"]
+        for row in plan.overdue.itertuples(index=False):
+            late = f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} late"
+            phone = row.phone or "no number on file"
+            lines.append(f"  - {row.contact}: due {_day(row.due)}, {late}; phone: {phone}")
+    return "\n".join(lines)
