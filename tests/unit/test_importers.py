@@ -1,0 +1,662 @@
+"""Contact importers: format detection, every real-world quirk, bad files, merge and re-import.
+
+The files in tests/data/imports/ are shaped like the real exports (LinkedIn's preamble and
+BOM, Google's column names, vCard 3.0 and 4.0); variants (encodings, preambles, zips, damaged
+files) are built from them in tmp_path.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coachkit import ImportFormatError, ImportSummary, ValidationError, Workbook, import_contacts
+from coachkit._importers.common import parse_day, url_key
+
+pytestmark = pytest.mark.unit
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
+LINKEDIN = DATA / "linkedin_connections.csv"
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+NOTES = (
+    '"When exporting your connection data, you may notice that some of the email addresses '
+    'are missing. You will only see email addresses for connections who have allowed it."'
+)
+SHEET_MAPPING = {
+    "name": "Full name",
+    "firm": "Org",
+    "position": "Role",
+    "location": "City",
+    "email": "E-mail",
+    "connected_on": "Met on",
+    "notes": "Comment",
+}
+FIELDS = ("name", "firm", "position", "email", "phone", "location", "profile_url", "connected_on")
+
+
+def people(wb: Workbook, *fields: str) -> list[tuple]:
+    """The workbook's contacts as tuples of ``fields`` (None for empty), in id order."""
+    fields = fields or FIELDS
+    return [tuple(r[f] for f in fields) for r in wb.contact_records()]
+
+
+def person(wb: Workbook, name: str) -> dict:
+    found = [r for r in wb.contact_records() if r["name"] == name]
+    assert len(found) == 1, f"{name}: {len(found)} contacts"
+    return found[0]
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def linkedin_file(tmp_path: Path, body: list[str], preamble: str = "", name="Connections.csv"):
+    return write(tmp_path / name, preamble + "\n".join([HEADER, *body, ""]))
+
+
+# -- LinkedIn ------------------------------------------------------------------------------------
+def test_linkedin_export_with_every_quirk(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, LINKEDIN)
+
+    assert (summary.format, summary.added, summary.merged, summary.unchanged) == (
+        "linkedin",
+        7,
+        0,
+        0,
+    )
+    assert summary.skipped == [
+        (7, "empty row (only commas)"),
+        (10, "no name (a member who left LinkedIn)"),
+        (11, "anonymous 'LinkedIn Member' (LinkedIn does not say who this is)"),
+    ]
+    li = "https://www.linkedin.com/in/"
+    assert people(workbook) == [
+        ("Jane Doe", "Stripe, Inc.", "Head of Product", None, None, None,
+         li + "jane-doe-1a2b3c", "2024-03-15"),
+        ("Ana Lima", "Doctolib", "Product Manager", "ana.lima@example.com", None, None,
+         li + "analima", "2023-01-02"),
+        ("Wei Zhang", "Google", "Software Engineer", None, None, None,
+         li + "wei-zhang-11", "2022-11-07"),
+        ("Wei Zhang", "Google", "Staff Engineer", None, None, None,
+         li + "wei-zhang-22", "2022-11-08"),
+        ("José Díaz", "Acme, Ltd.", "Director, Sales", None, None, None,
+         li + "josediaz/", "2019-09-30"),
+        ("Chloé Martin", "Qonto", 'Head of "Growth"', None, None, None,
+         "https://fr.linkedin.com/in/chloemartin", "2024-12-11"),
+        ("Sam O'Neil", None, None, None, None, None, li + "samoneil", "2025-01-01"),
+    ]  # fmt: skip
+    assert {r["source"] for r in workbook.contact_records()} == {"linkedin"}
+    assert person(workbook, "José Díaz")["first_name"] == "José"
+    assert person(workbook, "José Díaz")["last_name"] == "Díaz"
+
+
+def test_summary_reads_like_the_golden_file(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, LINKEDIN)
+    golden = (DATA / "linkedin_connections.summary.txt").read_text(encoding="utf-8")
+    assert str(summary) == golden.rstrip("\n")
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        "",
+        "Notes:\n",
+        f"Notes:\n{NOTES}\n\n",
+        f"Notes:\n{NOTES}\n{NOTES.replace('allowed', 'agreed, kindly,')}\n\n\n",
+    ],
+    ids=["none", "notes-line", "notes-paragraph-blank", "two-paragraphs"],
+)
+def test_preamble_of_any_length_is_found_by_its_header(
+    workbook: Workbook, tmp_path: Path, preamble: str
+) -> None:
+    body = ["Ana,Lima,https://www.linkedin.com/in/analima,,Doctolib,PM,02 Jan 2023"]
+    summary = import_contacts(workbook, linkedin_file(tmp_path, body, preamble))
+    assert summary.added == 1
+    assert summary.skipped == []
+    assert people(workbook, "name", "firm") == [("Ana Lima", "Doctolib")]
+
+
+@pytest.mark.parametrize(
+    "encoding, newline",
+    [
+        ("utf-8", "\n"),
+        ("utf-8-sig", "\r\n"),
+        ("utf-16", "\r\n"),
+        ("utf-16-be", "\n"),  # with its BOM, added below
+        ("cp1252", "\r\n"),
+    ],
+)
+def test_encodings_and_line_endings(
+    workbook: Workbook, tmp_path: Path, encoding: str, newline: str
+) -> None:
+    text = newline.join(
+        [
+            "Notes:",
+            NOTES,
+            "",
+            HEADER,
+            'José,Díaz,https://www.linkedin.com/in/josediaz,,"Société Générale, SA",Trader,'
+            "30 Sep 2019",
+            "Chloé,Müller,,,Qonto,Head of Growth,11 Dec 2024",
+            "",
+        ]
+    )
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    summary = import_contacts(workbook, write(tmp_path / "Connections.csv", data))
+    assert summary.added == 2
+    assert people(workbook, "name", "firm") == [
+        ("José Díaz", "Société Générale, SA"),
+        ("Chloé Müller", "Qonto"),
+    ]
+
+
+def test_old_header_without_url(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, DATA / "linkedin_old_header.csv")
+    assert (summary.format, summary.added) == ("linkedin", 3)
+    assert summary.skipped == [
+        (4, "anonymous 'LinkedIn Member' (LinkedIn does not say who this is)"),
+        (5, "empty row (only commas)"),
+    ]
+    assert people(workbook, "name", "firm", "email", "profile_url", "connected_on") == [
+        ("Jane Doe", "Stripe", "jane@stripe.com", None, "2024-03-15"),
+        ("Omar Haddad", "Alan", None, None, "2020-05-05"),
+        ("Léa Roux", "Back Market, SAS", None, None, "2020-02-29"),
+    ]
+
+
+def test_same_name_and_firm_with_different_profiles_are_two_people(
+    workbook: Workbook, tmp_path: Path
+) -> None:
+    body = [
+        "Wei,Zhang,https://www.linkedin.com/in/wei-1,,Google,Engineer,07 Nov 2022",
+        "Wei,Zhang,https://www.linkedin.com/in/wei-2,,Google,Designer,08 Nov 2022",
+    ]
+    path = linkedin_file(tmp_path, body)
+    assert import_contacts(workbook, path).added == 2
+    again = import_contacts(workbook, path)
+    assert (again.added, again.merged, again.unchanged, again.kept) == (0, 0, 2, [])
+    assert len(workbook.contact_records()) == 2
+
+
+def test_unquoted_comma_row_is_skipped_not_shifted(workbook: Workbook, tmp_path: Path) -> None:
+    body = [
+        "Jane,Doe,https://www.linkedin.com/in/jd,,Stripe, Inc.,Head of Product,15 Mar 2024",
+        "Ana,Lima,https://www.linkedin.com/in/al,,Doctolib,PM,02 Jan 2023",
+    ]
+    summary = import_contacts(workbook, linkedin_file(tmp_path, body))
+    assert summary.added == 1
+    assert summary.skipped == [
+        (2, "has 8 values but the header has 7 (probably a comma in a name that is not in quotes)")
+    ]
+
+
+def test_unreadable_date_is_left_empty_and_reported(workbook: Workbook, tmp_path: Path) -> None:
+    body = [
+        "Ana,Lima,,,Doctolib,PM,sometime in 2023",
+        "Omar,Haddad,,,Alan,Data,31 Feb 2024",
+        "Lea,Roux,,,Alan,Ops,15 Mar 2024",
+    ]
+    summary = import_contacts(workbook, linkedin_file(tmp_path, body))
+    assert summary.added == 3
+    assert summary.warnings == [
+        (2, "'sometime in 2023' is not a date I can read; left empty"),
+        (3, "'31 Feb 2024' is not a date I can read; left empty"),
+    ]
+    assert people(workbook, "name", "connected_on") == [
+        ("Ana Lima", None),
+        ("Omar Haddad", None),
+        ("Lea Roux", "2024-03-15"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15 Mar 2024", "2024-03-15"),
+        ("5 May 2020", "2020-05-05"),
+        ("02 Sept 2021", "2021-09-02"),
+        ("15 September 2024", "2024-09-15"),
+        ("Mar 15, 2024", "2024-03-15"),
+        ("2024-03-15", "2024-03-15"),
+        ("29 Feb 2023", None),
+        ("15 Foo 2024", None),
+        ("15/03/2024", None),  # day-first or month-first? not guessed
+        ("", None),
+    ],
+)
+def test_parse_day(text: str, expected: str | None) -> None:
+    assert parse_day(text) == expected
+
+
+def test_profile_urls_are_folded_for_matching() -> None:
+    variants = [
+        "https://www.linkedin.com/in/analima",
+        "http://linkedin.com/in/analima/",
+        "HTTPS://WWW.LinkedIn.com/in/AnaLima/",
+        "https://fr.linkedin.com/in/analima?trk=public_profile",
+        "www.linkedin.com/in/analima",
+    ]
+    assert {url_key(v) for v in variants} == {"linkedin.com/in/analima"}
+    assert url_key("https://www.linkedin.com/in/ana-lima") != url_key(variants[0])
+
+
+# -- zips ----------------------------------------------------------------------------------------
+def test_linkedin_zip(workbook: Workbook, tmp_path: Path) -> None:
+    archive = tmp_path / "Basic_LinkedInDataExport_11-25-2026.zip"
+    archive.write_bytes(
+        zip_bytes(
+            {
+                "Profile.csv": b"First Name,Last Name\nAna,Lima\n",
+                "Connections.csv": LINKEDIN.read_bytes(),
+                "messages.csv": b"FROM,TO,DATE\n",
+            }
+        )
+    )
+    summary = import_contacts(workbook, archive)
+    assert (summary.format, summary.added, summary.member) == ("linkedin", 7, "Connections.csv")
+    assert str(summary).startswith(
+        "Imported Connections.csv from Basic_LinkedInDataExport_11-25-2026.zip (LinkedIn): 7 added"
+    )
+    assert summary.skipped[0] == (7, "empty row (only commas)")  # lines of the inner file
+
+
+def test_nested_zip_with_connections_in_a_folder(workbook: Workbook, tmp_path: Path) -> None:
+    inner = zip_bytes({"export/Connections.csv": LINKEDIN.read_bytes(), "export/Ads.csv": b"x"})
+    outer = tmp_path / "download.zip"
+    outer.write_bytes(zip_bytes({"readme.txt": b"hello", "Complete_LinkedInDataExport.zip": inner}))
+    summary = import_contacts(workbook, outer)
+    assert summary.added == 7
+    assert summary.member == "Complete_LinkedInDataExport.zip/export/Connections.csv"
+
+
+# -- other formats -------------------------------------------------------------------------------
+def test_google_contacts_current_header(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, DATA / "google_contacts.csv")
+    # Tom Baker is in the file twice: one contact, his second row fills in the phone.
+    assert (summary.format, summary.added, summary.merged, summary.unchanged) == (
+        "google",
+        3,
+        1,
+        0,
+    )
+    assert summary.skipped == [(6, "no name (only an e-mail address)")]  # line 6: multi-line cells
+    assert people(workbook) == [
+        ("Ana Lima", "Doctolib", "Product Manager", "ana.lima@example.com", "+33 6 12 34 56 78",
+         "Paris, Île-de-France, France", "http://linkedin.com/in/analima/", None),
+        ("Tom Baker", "Stripe, Inc.", "Engineer", "tom@stripe.com", "+1 415 555 0199",
+         None, None, None),
+        ("Léa Roux", "Back Market", None, None, "+33 7 00 00 00 01", None, None, None),
+    ]  # fmt: skip
+    assert person(workbook, "Tom Baker")["notes"] == "Met at PyCon.\nTalked about payments, a lot."
+
+
+def test_google_contacts_older_header_in_utf16(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, DATA / "google_contacts_old.csv")
+    assert (summary.format, summary.added) == ("google", 2)
+    assert people(workbook) == [
+        ("Marc Dubois", "Alan", "Head of Partnerships", "marc.dubois@alan.example", None,
+         "Lyon, France", None, None),
+        ("Priya Patel", "Monzo", "Engineering Manager", None, "+44 20 7946 0958",
+         "London, United Kingdom", None, None),
+    ]  # fmt: skip
+
+
+def test_vcard_3(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, DATA / "contacts_v3.vcf")
+    assert (summary.format, summary.added) == ("vcard", 2)
+    assert summary.skipped == [(24, "no name (only an e-mail address)")]
+    jane = person(workbook, "Jane Doe")
+    assert (jane["first_name"], jane["last_name"], jane["firm"], jane["position"]) == (
+        "Jane",
+        "Doe",
+        "Stripe, Inc.",
+        "Head of Product",
+    )
+    assert (jane["email"], jane["phone"], jane["location"]) == (
+        "jane@stripe.com",
+        "+1 415 555 0100",
+        "San Francisco, CA, USA",
+    )
+    assert jane["profile_url"] == "https://www.linkedin.com/in/jane-doe-1a2b3c/"
+    assert jane["notes"] == "Introduced by Ana. Prefers e-mail, not calls."
+    marc = person(workbook, "Marc Dubois")
+    assert marc["notes"].endswith("people moving into insurtech.")  # a folded line, unfolded
+    assert marc["location"] == "Lyon, France"
+
+
+def test_vcard_4(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, DATA / "contacts_v4.vcf")
+    assert (summary.format, summary.added, summary.skipped) == ("vcard", 2, [])
+    assert people(workbook) == [
+        ("Priya Patel", "Monzo", "Engineering Manager", "priya@monzo.example", "+44-20-7946-0958",
+         "London, United Kingdom", "https://uk.linkedin.com/in/priyapatel", None),
+        ("Omar Haddad", "Alan", "Data Scientist", None, None, None, None, None),
+    ]  # fmt: skip
+
+
+def test_vcard_broken_and_cut_short_cards_are_skipped(workbook: Workbook, tmp_path: Path) -> None:
+    text = "\n".join(
+        [
+            "BEGIN:VCARD", "VERSION:3.0", "FN:Good Card", "END:VCARD",
+            "BEGIN:VCARD", "VERSION:3.0", "this line is not a property", "END:VCARD",
+            "BEGIN:VCARD", "VERSION:3.0", "FN:Cut Short",
+        ]
+    )  # fmt: skip
+    summary = import_contacts(workbook, write(tmp_path / "c.vcf", text))
+    assert summary.added == 1
+    assert [line for line, _ in summary.skipped] == [5, 9]
+    assert summary.skipped[0][1].startswith("cannot read this card")
+    assert summary.skipped[1][1] == "the card is cut short (no END:VCARD)"
+
+
+def test_csv_with_a_column_mapping(workbook: Workbook) -> None:
+    summary = import_contacts(workbook, DATA / "spreadsheet.csv", mapping=SHEET_MAPPING)
+    assert (summary.format, summary.added, summary.skipped) == ("csv", 2, [(4, "no name")])
+    assert people(workbook) == [
+        ("Nadia Benali", "BNP Paribas", "Risk Analyst", "nadia@bnp.example", None, "Paris", None,
+         "2025-09-14"),
+        ("Karl Weber", "Siemens, AG", "Product Owner", None, None, "Munich", None, None),
+    ]  # fmt: skip
+    assert person(workbook, "Nadia Benali")["notes"] == "From the alumni dinner"
+    assert {r["source"] for r in workbook.contact_records()} == {"csv"}
+
+
+def test_csv_mapping_with_first_and_last_name(workbook: Workbook, tmp_path: Path) -> None:
+    path = write(tmp_path / "x.csv", "Given,Family,Employer\nAna,Lima,Doctolib\n,,Nobody\n")
+    mapping = {"first_name": "given", "last_name": " Family ", "firm": "EMPLOYER"}
+    summary = import_contacts(workbook, path, mapping=mapping)
+    assert (summary.added, summary.skipped) == (1, [(3, "no name")])
+    assert people(workbook, "name", "first_name", "last_name", "firm") == [
+        ("Ana Lima", "Ana", "Lima", "Doctolib")
+    ]
+
+
+def test_csv_named_like_coachkit_fields_is_detected(workbook: Workbook, tmp_path: Path) -> None:
+    path = write(tmp_path / "mine.csv", "Name,Firm,Email,Profile URL\nAna Lima,Doctolib,A@X.io,\n")
+    summary = import_contacts(workbook, path)
+    assert (summary.format, summary.added) == ("csv", 1)
+    assert people(workbook, "name", "firm", "email") == [("Ana Lima", "Doctolib", "a@x.io")]
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, fmt",
+    [
+        ("linkedin_connections.csv", {}, "linkedin"),
+        ("linkedin_old_header.csv", {}, "linkedin"),
+        ("google_contacts.csv", {}, "google"),
+        ("google_contacts_old.csv", {}, "google"),
+        ("contacts_v3.vcf", {}, "vcard"),
+        ("contacts_v4.vcf", {}, "vcard"),
+        ("spreadsheet.csv", {"mapping": SHEET_MAPPING}, "csv"),
+        ("linkedin_connections.csv", {"format": "linkedin"}, "linkedin"),
+        ("contacts_v4.vcf", {"format": "auto"}, "vcard"),
+    ],
+)
+def test_format_detection_and_reimport_changes_nothing(
+    workbook: Workbook, name: str, kwargs: dict, fmt: str
+) -> None:
+    first = import_contacts(workbook, DATA / name, **kwargs)
+    assert first.format == fmt
+    contacts, firms = workbook.contacts(), workbook.firms()
+
+    again = import_contacts(workbook, DATA / name, **kwargs)
+
+    assert (again.added, again.merged, again.kept) == (0, 0, [])
+    assert again.unchanged == first.added + first.merged + first.unchanged
+    assert again.skipped == first.skipped
+    pd.testing.assert_frame_equal(workbook.contacts(), contacts)
+    pd.testing.assert_frame_equal(workbook.firms(), firms)
+    assert "Nothing new: everyone in this file is already in the workbook." in str(again)
+
+
+# -- merging across sources ----------------------------------------------------------------------
+def test_one_person_in_several_sources_is_one_contact(workbook: Workbook) -> None:
+    import_contacts(workbook, LINKEDIN)
+    google = import_contacts(workbook, DATA / "google_contacts.csv")
+    vcard = import_contacts(workbook, DATA / "contacts_v3.vcf")
+
+    # Ana: same LinkedIn profile (http vs https, www, trailing slash) -> filled phone and place.
+    ana = person(workbook, "Ana Lima")
+    assert (ana["phone"], ana["location"], ana["source"]) == (
+        "+33 6 12 34 56 78",
+        "Paris, Île-de-France, France",
+        "linkedin",
+    )
+    assert ana["profile_url"] == "https://www.linkedin.com/in/analima"  # the first one is kept
+    assert (google.added, google.merged) == (2, 2)  # Tom and Léa new; Ana, Tom's 2nd row merged
+    # Jane: same profile URL -> the vCard fills her e-mail, phone, place and notes.
+    jane = person(workbook, "Jane Doe")
+    assert (jane["email"], jane["phone"], jane["firm"]) == (
+        "jane@stripe.com",
+        "+1 415 555 0100",
+        "Stripe, Inc.",
+    )
+    assert (vcard.added, vcard.merged) == (1, 1)  # Marc is new
+    assert len(workbook.contact_records()) == 7 + 2 + 1
+
+
+def test_match_by_name_and_firm_spelled_differently(workbook: Workbook) -> None:
+    import_contacts(workbook, LINKEDIN)
+    summary = import_contacts(workbook, DATA / "linkedin_old_header.csv")
+    # "Stripe" and "Stripe, Inc." are one firm; the old export has Jane's e-mail.
+    assert (summary.added, summary.merged) == (2, 1)
+    assert person(workbook, "Jane Doe")["email"] == "jane@stripe.com"
+
+
+def test_match_by_email_ignores_case(workbook: Workbook) -> None:
+    workbook.add_contact("A. Lima", email="Ana.Lima@Example.COM", notes="met at a talk")
+    summary = import_contacts(workbook, LINKEDIN)
+    assert (summary.added, summary.merged) == (6, 1)
+    ana = person(workbook, "A. Lima")  # the name already in the workbook is kept
+    assert (ana["firm"], ana["notes"]) == ("Doctolib", "met at a talk")
+    assert summary.kept == [(6, "A. Lima: kept the name 'A. Lima' (the file says 'Ana Lima')")]
+
+
+def test_merge_never_overwrites_and_says_what_it_kept(workbook: Workbook) -> None:
+    jane_id = workbook.add_contact(
+        "Jane Doe", firm="Stripe", position="CTO", email="jane@old.example"
+    )
+    summary = import_contacts(workbook, DATA / "contacts_v3.vcf")
+
+    assert (summary.added, summary.merged) == (1, 1)
+    jane = workbook.get_contact(jane_id)
+    assert (jane["position"], jane["email"], jane["firm"]) == ("CTO", "jane@old.example", "Stripe")
+    assert jane["phone"] == "+1 415 555 0100"  # empty before: filled
+    assert summary.kept == [
+        (
+            1,
+            "Jane Doe: kept position 'CTO' (the file says 'Head of Product'); "
+            "email 'jane@old.example' (the file says 'jane@stripe.com')",
+        )
+    ]
+    assert "Kept what the workbook already had" in str(summary)
+
+
+def test_reimport_after_a_merge_is_unchanged(workbook: Workbook) -> None:
+    import_contacts(workbook, LINKEDIN)
+    import_contacts(workbook, DATA / "google_contacts.csv")
+    before = workbook.contacts()
+    again = import_contacts(workbook, DATA / "google_contacts.csv")
+    assert (again.added, again.merged) == (0, 0)
+    pd.testing.assert_frame_equal(workbook.contacts(), before)
+
+
+# -- bad files: a clear error, and the workbook unchanged ----------------------------------------
+def _truncated_zip() -> bytes:
+    data = zip_bytes({"Connections.csv": LINKEDIN.read_bytes() * 20})
+    return data[: len(data) // 2]
+
+
+def _corrupt_member_zip() -> bytes:
+    payload = LINKEDIN.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("Connections.csv", payload)
+    data = bytearray(buffer.getvalue())
+    at = data.index(b"Stripe")
+    data[at : at + 6] = b"Strape"  # the stored CRC no longer matches
+    return bytes(data)
+
+
+BAD_FILES = {
+    "empty": (b"", "the file is empty"),
+    "only-a-bom": (codecs.BOM_UTF8 + b"\r\n \n", "the file is empty"),
+    "binary": (bytes(range(256)) * 8, "it looks binary"),
+    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "this is a PDF document"),
+    "truncated-zip": (_truncated_zip(), "is a damaged or incomplete zip file"),
+    "corrupt-zip-member": (_corrupt_member_zip(), "Connections.csv in export.zip is damaged"),
+    "zip-without-contacts": (
+        zip_bytes({"Profile.csv": b"a,b\n", "Invitations.csv": b"c,d\n"}),
+        "this zip has no Connections.csv inside (it holds: Profile.csv, Invitations.csv)",
+    ),
+    "nested-zip-without-contacts": (
+        zip_bytes({"inner.zip": zip_bytes({"Ads.csv": b"x"})}),
+        "this zip has no Connections.csv inside (it holds: inner.zip)",
+    ),
+    "excel-xlsx": (
+        zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+        "is an Excel or Word document",
+    ),
+    "no-known-header": (
+        b"order,amount,date\n1,20.5,2024-01-01\n",
+        "no header row I recognise (the first line reads 'order,amount,date')",
+    ),
+    "unknown-encoding": (
+        HEADER.encode() + b"\nJ\x81r\x8dn,D\x90e,,,,,\n",
+        "cannot tell which text encoding this file uses",
+    ),
+    "unclosed-quote": (
+        (HEADER + '\nJane,Doe,,,"Stripe, Inc.,CEO,15 Mar 2024\n').encode(),
+        "this is not a well-formed CSV file",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_file_is_refused_and_the_workbook_unchanged(
+    workbook: Workbook, tmp_path: Path, case: str
+) -> None:
+    import_contacts(workbook, DATA / "google_contacts.csv")  # something to keep safe
+    contacts, firms = workbook.contacts(), workbook.firms()
+    data, message = BAD_FILES[case]
+    path = write(tmp_path / ("export.zip" if data[:2] == b"PK" else "contacts.csv"), data)
+
+    with pytest.raises(ImportFormatError) as caught:
+        import_contacts(workbook, path)
+
+    assert message in str(caught.value)
+    assert caught.value.path == path
+    assert caught.value.hint  # always says what to do
+    assert caught.value.exit_code == 5
+    pd.testing.assert_frame_equal(workbook.contacts(), contacts)
+    pd.testing.assert_frame_equal(workbook.firms(), firms)
+
+
+def test_bad_csv_error_names_the_line(workbook: Workbook, tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", HEADER + "\nAna,Lima,,,Doctolib,PM,\n" + 'Jo,"Do"e,,,,,\n')
+    with pytest.raises(ImportFormatError) as caught:
+        import_contacts(workbook, path)
+    assert caught.value.line == 3
+    assert str(caught.value).startswith(f"{path}, line 3: ")
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, message",
+    [
+        ("linkedin_connections.csv", {"format": "google"}, "does not look like a Google Contacts"),
+        ("google_contacts.csv", {"format": "linkedin"}, "does not look like a LinkedIn"),
+        ("linkedin_connections.csv", {"format": "vcard"}, "does not look like a vCard"),
+        ("contacts_v3.vcf", {"format": "csv"}, "does not look like a CSV"),
+        (
+            "spreadsheet.csv",
+            {"mapping": {"name": "Full name", "firm": "Company"}},
+            "no header row has the column(s) 'company'",
+        ),
+    ],
+)
+def test_wrong_format_or_columns_leave_the_workbook_unchanged(
+    workbook: Workbook, name: str, kwargs: dict, message: str
+) -> None:
+    workbook.add_contact("Someone", firm="Somewhere")
+    before = workbook.contacts()
+    with pytest.raises(ImportFormatError) as caught:
+        import_contacts(workbook, DATA / name, **kwargs)
+    assert message in str(caught.value)
+    pd.testing.assert_frame_equal(workbook.contacts(), before)
+
+
+def test_missing_file_and_folder(workbook: Workbook, tmp_path: Path) -> None:
+    with pytest.raises(ImportFormatError, match="there is no such file"):
+        import_contacts(workbook, tmp_path / "nope.csv")
+    with pytest.raises(ImportFormatError, match="this is a folder"):
+        import_contacts(workbook, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "kwargs, field, message",
+    [
+        ({"format": "xlsx"}, "format", "'xlsx' is not a format I know"),
+        ({"mapping": {"company": "Org"}}, "mapping", "'company' is not a contact field"),
+        ({"mapping": {"firm": "Org"}}, "mapping", "map name (or first_name and last_name)"),
+        ({"mapping": {"name": ""}}, "mapping", "name: give the name of a column"),
+        ({"format": "linkedin", "mapping": {"name": "x"}}, "mapping", "only for the csv format"),
+    ],
+)
+def test_bad_options_are_validation_errors(
+    workbook: Workbook, kwargs: dict, field: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        import_contacts(workbook, DATA / "spreadsheet.csv", **kwargs)
+    assert caught.value.field == field
+    assert message in str(caught.value)
+    assert workbook.contact_records() == []
+
+
+def test_a_failure_while_writing_rolls_everything_back(
+    workbook: Workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook.add_contact("Jane Doe", firm="Stripe")
+    before, firms = workbook.contacts(), workbook.firms()
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(workbook, "fill_contacts", broken)  # runs after the inserts
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_contacts(workbook, LINKEDIN)
+    pd.testing.assert_frame_equal(workbook.contacts(), before)
+    pd.testing.assert_frame_equal(workbook.firms(), firms)
+
+
+# -- the summary ---------------------------------------------------------------------------------
+def test_summary_lists_at_most_fifteen_rows_per_section(tmp_path: Path) -> None:
+    summary = ImportSummary(
+        format="linkedin",
+        path=tmp_path / "Connections.csv",
+        added=3,
+        skipped=[(line, "no name (a member who left LinkedIn)") for line in range(5, 25)],
+    )
+    text = str(summary)
+    assert text.splitlines()[0] == (
+        "Imported Connections.csv (LinkedIn): 3 added, 0 merged, 0 unchanged, 20 skipped."
+    )
+    assert "  line 19: no name" in text
+    assert "line 20:" not in text
+    assert text.endswith("  ... and 5 more")
+    assert summary.rows == 23
