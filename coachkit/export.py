@@ -21,7 +21,9 @@ TABLES = ("profile", "goals", "targets", "firms", "contacts", "activities")
 def neutralise_formula(value: object) -> object:
     """Return ``value`` with a leading apostrophe if a spreadsheet would run it as a formula.
 
-    Numbers are left alone: only text can smuggle a formula.
+    Numbers are left alone: only text can smuggle a formula. Text that already starts with
+    an apostrophe gets one more, so that removing one leading apostrophe from every text cell
+    always gives back the workbook's value (the export round-trips).
 
     Examples
     --------
@@ -29,10 +31,12 @@ def neutralise_formula(value: object) -> object:
     '\\'=HYPERLINK("http://x")'
     >>> neutralise_formula("-42")
     "'-42"
+    >>> neutralise_formula("'quoted")
+    "''quoted"
     >>> neutralise_formula(-42)
     -42
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
         return "'" + value
     return value
 
@@ -89,7 +93,9 @@ def export_csv(wb: Workbook, folder: str | os.PathLike[str]) -> list[Path]:
         partial = dest.with_name(dest.name + ".partial")
         fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            neutralise_formulas(frame).to_csv(handle, index=False)
+            # CRLF line ends (RFC 4180) make the csv writer quote a cell holding a bare "\r"
+            # too; with "\n" it did not, and such a note split its row in two.
+            neutralise_formulas(frame).to_csv(handle, index=False, lineterminator="\r\n")
         os.replace(partial, dest)
         written.append(dest)
     return written
