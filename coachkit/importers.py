@@ -96,8 +96,8 @@ class ImportSummary:
         where = f"{PurePosixPath(self.member).name} from {name}" if self.member else name
         label = FORMATS.get(self.format, self.format).replace(" with a column mapping", "")
         head = (
-            f"Imported {where} ({label}): {self.added} added, {self.merged} merged, "
-            f"{self.unchanged} unchanged, {len(self.skipped)} skipped."
+            f"Imported {where} ({label}): {self.added:,} added, {self.merged:,} merged, "
+            f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped."
         )
         lines = [head]
         if self.added == self.merged == 0 and self.unchanged:

@@ -1,0 +1,187 @@
+"""Benchmark importing a 30,000-row LinkedIn Connections.csv (goal: under 3 s).
+
+Generates a realistic export in a temporary folder (BOM, the ``Notes:`` preamble, quoted
+commas in firm names, rows of only commas, members who left, ``LinkedIn Member`` rows,
+e-mail mostly empty, dates like ``15 Mar 2024``), then times, each the median of a few runs:
+
+- the import into a fresh workbook (``import_contacts``);
+- importing the same file again (every row matched, nothing written);
+- ranking mentors over the result, if ``coachkit.mentors.rank_mentors`` exists;
+
+against two baselines measured in the same run on the same file: parsing it with the
+``csv`` module, and ``pandas.read_csv``. Prints PASS/FAIL against the goal (no assert: speed
+is measured here, never in tests).
+
+Run: ``python benchmarks/bench_import.py [--rows 30000] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import importlib.util
+import io
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from coachkit import create_workbook, import_contacts
+
+GOAL = 3.0  # seconds for a fresh import of 30,000 rows
+
+FIRST = [
+    "Ana", "Jane", "Wei", "Fatima", "José", "Chloé", "Liam", "Olu", "Priya", "Marc", "Léa",
+    "Tom", "Nadia", "Karl", "Sofia", "Omar", "Yuki", "Ines", "Noah", "Zoé", "Mateus", "Aisha",
+]  # fmt: skip
+LAST = [
+    "Doe", "Lima", "Zhang", "Khan", "Díaz", "Martin", "Brown", "Adeyemi", "Patel", "Dubois",
+    "Roux", "Baker", "Benali", "Weber", "Rossi", "Haddad", "Tanaka", "García", "Smith", "Nguyen",
+    "O'Neil", "Müller", "Kowalski", "Silva",
+]  # fmt: skip
+POSITIONS = [
+    "Product Manager", "Senior Software Engineer", "Head of Growth", "Data Scientist",
+    "Director, Sales", "VP Engineering", "Founder & CEO", "Recruiter", "UX Designer",
+    "Operations Lead", "Marketing Manager", "Student",
+]  # fmt: skip
+SUFFIXES = ["", "", "", ", Inc.", " SAS", " Ltd", " GmbH", ", LLC"]
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+PREAMBLE = (
+    "Notes:\n"
+    '"When exporting your connection data, you may notice that some of the email addresses are '
+    "missing. You will only see email addresses for connections who have allowed their "
+    "connections to see or download their email address using this setting "
+    'https://www.linkedin.com/psettings/privacy/email."\n\n'
+)
+
+
+def write_connections(path: Path, rows: int, seed: int = 42) -> dict[str, int]:
+    """Write a LinkedIn-shaped Connections.csv of ``rows`` data rows; return row kinds."""
+    rng = random.Random(seed)
+    firms = [f"Firm{i:04d}{rng.choice(SUFFIXES)}" for i in range(max(rows // 10, 1))]
+    kinds = {"people": 0, "only_commas": 0, "no_name": 0, "member": 0}
+    buffer = io.StringIO()
+    buffer.write(PREAMBLE)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    for i in range(rows):
+        day = f"{rng.randint(1, 28):02d} {rng.choice(MONTHS)} {rng.randint(2012, 2026)}"
+        roll = rng.random()
+        if roll < 0.002:
+            buffer.write(",,,,,,\n")
+            kinds["only_commas"] += 1
+        elif roll < 0.006:
+            writer.writerow(["", "", "", "", "", "", day])
+            kinds["no_name"] += 1
+        elif roll < 0.008:
+            writer.writerow(["LinkedIn Member", "", "", "", "", "", day])
+            kinds["member"] += 1
+        else:
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            slug = f"{first}-{last}-{i:x}".lower().replace("'", "")
+            email = f"{first}.{last}{i}@example.com".lower() if rng.random() < 0.03 else ""
+            writer.writerow(
+                [
+                    first,
+                    last,
+                    f"https://www.linkedin.com/in/{slug}",
+                    email,
+                    rng.choice(firms) if rng.random() < 0.95 else "",
+                    rng.choice(POSITIONS),
+                    day,
+                ]
+            )
+            kinds["people"] += 1
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+    return kinds
+
+
+def median_time(run: Callable[[], object], repeat: int) -> tuple[float, object]:
+    """Median wall time of ``repeat`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=30_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = folder / "Connections.csv"
+        kinds = write_connections(source, args.rows)
+        size_mb = source.stat().st_size / 2**20
+
+        def parse_csv() -> int:
+            with source.open(encoding="utf-8-sig", newline="") as handle:
+                return sum(1 for _ in csv.reader(handle))
+
+        def parse_pandas() -> int:
+            return len(pd.read_csv(source, skiprows=3, encoding="utf-8-sig", dtype=str))
+
+        csv_s, _ = median_time(parse_csv, args.repeat)
+        pandas_s, _ = median_time(parse_pandas, args.repeat)
+
+        runs = iter(range(args.repeat))
+
+        def fresh_import():
+            with create_workbook(folder / f"fresh-{next(runs)}") as wb:
+                return import_contacts(wb, source)
+
+        import_s, summary = median_time(fresh_import, args.repeat)
+        wb = create_workbook(folder / "reimport")
+        first = import_contacts(wb, source)
+        reimport_s, again = median_time(lambda: import_contacts(wb, source), args.repeat)
+
+        print(f"Connections.csv: {args.rows:,} rows ({size_mb:.1f} MB): {kinds}")
+        print(f"  summary: {str(summary).splitlines()[0]}")
+        print(f"baseline csv module parse   {csv_s:7.3f} s")
+        print(f"baseline pandas.read_csv    {pandas_s:7.3f} s")
+        print(
+            f"import into a new workbook  {import_s:7.3f} s   "
+            f"{import_s / csv_s:5.1f}x csv parse, {import_s / pandas_s:5.1f}x pandas"
+        )
+        print(
+            f"re-import (nothing new)     {reimport_s:7.3f} s   "
+            f"{reimport_s / csv_s:5.1f}x csv parse   "
+            f"({again.added} added, {again.merged} merged, {again.unchanged:,} unchanged)"
+        )
+        assert first.added == kinds["people"], "the benchmark file did not import as expected"
+
+        rank = None
+        if importlib.util.find_spec("coachkit.mentors") is not None:
+            rank = getattr(importlib.import_module("coachkit.mentors"), "rank_mentors", None)
+        if rank is not None:
+            wb.set_goals(industries=["Fintech"], roles=["Product"], locations=["Paris"])
+            for n in range(0, 3000, 7):
+                wb.tag_firm(f"Firm{n:04d}", industry="Fintech", location="Paris")
+            rank_s, ranked = median_time(lambda: rank(wb), args.repeat)
+            print(
+                f"rank mentors ({first.added:,} contacts) {rank_s:7.3f} s   "
+                f"{rank_s / pandas_s:5.1f}x pandas.read_csv "
+                f"({len(ranked):,} ranked)"
+            )
+        else:
+            print("rank mentors: coachkit.mentors.rank_mentors not found; not measured")
+        wb.close()
+
+        verdict = "PASS" if import_s < GOAL else "FAIL"
+        print(
+            f"{verdict}: importing {args.rows:,} rows took {import_s:.2f} s (goal < {GOAL:.0f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
