@@ -84,6 +84,7 @@ def url_key(url: str | None) -> str:
 
 
 def fold_words(text: str) -> str:
+    """Fold case and runs of spaces, so "Head of  Growth" and "head of growth" agree."""
     return " ".join(text.split()).casefold()
 
 
@@ -100,18 +101,23 @@ _SAME: dict[str, Callable[[str], str]] = {
 
 
 def same_value(field_name: str, old: str, new: str) -> bool:
+    """Whether two values of a field say the same thing (firm keys, phone digits...)."""
     fold = _SAME.get(field_name, fold_words)
     return fold(old) == fold(new)
 
 
 @dataclass
 class Row:
+    """One person read from a file: the line they start on and their cleaned values."""
+
     line: int
     values: dict[str, str]
 
 
 @dataclass
 class Parsed:
+    """Everything read from one file, before anything is written."""
+
     format: str
     rows: list[Row] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
@@ -152,6 +158,7 @@ class Parsed:
 
 
 def no_header(path: Path, text: str, expected: str) -> ImportFormatError:
+    """The error for a file whose header row is not one coachkit knows."""
     first = next((ln.strip() for ln in LINE_BREAK.split(text[:4000]) if ln.strip()), "")
     return ImportFormatError(
         path,

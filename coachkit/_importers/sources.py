@@ -44,6 +44,7 @@ _MAGIC = (
 
 
 def read_source(path: Path) -> Source:
+    """Read the file (or the ``Connections.csv`` inside a zip), refusing what is not a file."""
     if not path.exists():
         raise ImportFormatError(path, "there is no such file", hint="check the name and folder.")
     if path.is_dir():

@@ -225,6 +225,21 @@ def test_unreadable_date_is_left_empty_and_reported(workbook: Workbook, tmp_path
     ]
 
 
+def test_values_the_workbook_would_refuse(workbook: Workbook, tmp_path: Path) -> None:
+    body = [
+        "Ana,Lima,,n/a,Doctolib,PM,",
+        f"Omar,Haddad,,,Alan,{'x' * 501},",
+        "Lea,Roux,,LEA@ROUX.example,Alan,Ops,",
+    ]
+    summary = import_contacts(workbook, linkedin_file(tmp_path, body))
+    assert summary.skipped == [(3, "the position is longer than 500 characters")]
+    assert summary.warnings == [(2, "'n/a' is not an e-mail address; left out")]
+    assert people(workbook, "name", "email") == [
+        ("Ana Lima", None),
+        ("Lea Roux", "lea@roux.example"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
