@@ -397,8 +397,8 @@ class GoalsForm(_Form):
                 )
             with errors.field(kind):
                 self.wb.set_goals(**{kind: items})
-        counts = ", ".join(f"{len(v)} {k}" for k, v in chosen.items())
-        return f"Goals saved ({counts}). The mentor shortlist in notebook 03 now follows them."
+        ranked = " | ".join(", ".join(v) for v in chosen.values())
+        return f"Goals saved: {ranked}. The mentor shortlist now follows them."
 
 
 # -- find mentors ---------------------------------------------------------------------------------
