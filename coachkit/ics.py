@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from .errors import ValidationError
-from .schedule import Session, follow_ups_frame, plan_week
+from .schedule import Session, follow_ups_frame, plan_week, read_activities, read_people
 from .weeks import iter_weeks, week_range
 from .workbook import Workbook, parse_date
 
@@ -131,7 +131,7 @@ def build_calendar(
     tz = ZoneInfo(profile.timezone) if profile.timezone else None
     identity = workbook_identity(wb)
     with wb.snapshot():
-        activities, contacts = wb.activities(), wb.contacts()
+        activities, contacts = read_activities(wb), read_people(wb)
         targets = {t.metric: t for t in wb.targets}
     target = targets.get("new_contacts")
     amount = target.amount if target is not None and target.period == "week" else 5

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .errors import NotFoundError, ValidationError
 from .firms import firm_key, person_key
+from .schedule import read_activities, read_people
 from .weeks import week_label, week_start_of
 from .workbook import Target, Workbook, parse_date
 
@@ -291,7 +292,7 @@ def network_figures(wb: Workbook, today: dt.date | str) -> dict[str, Any]:
     day = parse_date(today, "today")
     profile = wb.profile
     with wb.snapshot():
-        activities, contacts, targets = wb.activities(), wb.contacts(), wb.targets
+        activities, contacts, targets = read_activities(wb, day), read_people(wb), wb.targets
     stamp = pd.Timestamp(day)
     acts = activities[activities["date"] <= stamp]
     conversations = len(conversations_frame(acts))

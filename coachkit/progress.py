@@ -31,6 +31,7 @@ import math
 
 import pandas as pd
 
+from .schedule import read_activities
 from .weeks import month_range, week_label, week_range
 from .workbook import Target, Workbook, parse_date
 
@@ -110,7 +111,7 @@ def count_activities(wb: Workbook, start: dt.date | str, end: dt.date | str) -> 
         docstring).
     """
     first, last = parse_date(start, "start"), parse_date(end, "end")
-    return count_events(metric_events(wb.activities()), first, last)
+    return count_events(metric_events(read_activities(wb, last)), first, last)
 
 
 def _streak(
@@ -234,9 +235,9 @@ def progress(wb: Workbook, week: str) -> pd.DataFrame:
         On field ``"week"`` for a bad week name.
     """
     week_start = wb.profile.week_start
-    week_range(week, week_start)  # a bad name fails before any reading
+    _, end = week_range(week, week_start)  # a bad name fails before any reading
     with wb.snapshot():
-        activities, targets = wb.activities(), wb.targets
+        activities, targets = read_activities(wb, end), wb.targets
     return progress_frame(metric_events(activities), targets, week, week_start)
 
 

@@ -168,3 +168,14 @@ def test_unknown_contact_activity_is_refused_and_writes_nothing(workbook):
     with pytest.raises(NotFoundError):
         workbook.log_activity(999, "outreach", SUNDAY)
     assert workbook.activities().empty
+
+
+def test_reads_see_writes_from_another_process(workbook, bo, today):
+    from coachkit import open_workbook
+
+    assert follow_ups(workbook, today).empty  # read (and kept) once
+    with open_workbook(workbook.folder) as other:  # e.g. the CLI while a notebook is open
+        other.log_activity(bo, "outreach", SUNDAY)
+    assert list(follow_ups(workbook, today)["contact_id"]) == [bo]
+    workbook.log_activity(bo, "reply", D(2026, 11, 23))  # and writes through this connection
+    assert follow_ups(workbook, today).iloc[0]["status"] == "cancelled"
