@@ -128,7 +128,7 @@ class Parsed:
         clean: dict[str, str] = {}
         for key, value in values.items():
             text = (value or "").strip()
-            if not text:
+            if not text or (key == "firm" and not fold_firm(text)):  # a firm of only punctuation
                 continue
             limit = LIMITS.get(key, DEFAULT_LIMIT)
             if len(text) > limit:

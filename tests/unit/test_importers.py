@@ -8,14 +8,25 @@ files) are built from them in tmp_path.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from coachkit import ImportFormatError, ImportSummary, ValidationError, Workbook, import_contacts
+from coachkit import (
+    ImportFormatError,
+    ImportSummary,
+    ValidationError,
+    Workbook,
+    create_workbook,
+    import_contacts,
+)
 from coachkit._importers.common import parse_day, url_key
 
 pytestmark = pytest.mark.unit
@@ -675,3 +686,35 @@ def test_summary_lists_at_most_fifteen_rows_per_section(tmp_path: Path) -> None:
     assert "line 20:" not in text
     assert text.endswith("  ... and 5 more")
     assert summary.rows == 23
+
+
+# -- any export LinkedIn could write -------------------------------------------------------------
+_CELL = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=25)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL), max_size=12))
+def test_any_quoted_export_imports_once_and_reimports_unchanged(rows: list[tuple]) -> None:
+    buffer = io.StringIO()
+    buffer.write(f"Notes:\n{NOTES}\n\n")
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER.split(","))
+    for i, (first, last, firm, position) in enumerate(rows):
+        url = f"https://www.linkedin.com/in/p{i}"
+        writer.writerow([first, last, url, "", firm, position, "15 Mar 2024"])
+    expected = [
+        " ".join(p for p in (first.strip(), last.strip()) if p)
+        for first, last, _, _ in rows
+        if (first.strip() or last.strip())
+        and " ".join(f"{first} {last}".split()).casefold() != "linkedin member"
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write(Path(tmp) / "Connections.csv", codecs.BOM_UTF8 + buffer.getvalue().encode())
+        with create_workbook(Path(tmp) / "wb") as wb:
+            first_run = import_contacts(wb, path)
+            assert [r["name"] for r in wb.contact_records()] == expected
+            assert first_run.added + len(first_run.skipped) == len(rows)
+            before = wb.contacts()
+            again = import_contacts(wb, path)
+            assert (again.added, again.merged, again.unchanged) == (0, 0, len(expected))
+            pd.testing.assert_frame_equal(wb.contacts(), before)
