@@ -718,3 +718,27 @@ def test_any_quoted_export_imports_once_and_reimports_unchanged(rows: list[tuple
             again = import_contacts(wb, path)
             assert (again.added, again.merged, again.unchanged) == (0, 0, len(expected))
             pd.testing.assert_frame_equal(wb.contacts(), before)
+
+
+# -- the workbook's bulk helpers the importers use -----------------------------------------------
+def test_bulk_helpers_validate_and_never_overwrite(workbook: Workbook) -> None:
+    ids = workbook.add_contacts_bulk(
+        [
+            {"name": "Ana Lima", "firm": "Stripe, Inc.", "email": "Ana@X.io"},
+            {"name": "Tom Baker", "firm": "stripe", "position": "CTO"},
+        ]
+    )
+    assert ids == [1, 2]
+    assert workbook.firms()["name"].tolist() == ["Stripe, Inc."]  # one firm, first spelling
+    assert workbook.fill_contacts({2: {"position": "VP", "phone": "+1 555"}, 1: {}}) == 1
+    assert people(workbook, "name", "email", "position", "phone") == [
+        ("Ana Lima", "ana@x.io", None, None),
+        ("Tom Baker", None, "CTO", "+1 555"),
+    ]
+    with pytest.raises(ValidationError, match="a contact needs a name"):
+        workbook.add_contacts_bulk([{"name": "Lea"}, {"name": "  "}])
+    with pytest.raises(ValidationError, match="referred_by: is not a field importers may set"):
+        workbook.add_contacts_bulk([{"name": "Lea", "referred_by": 1}])
+    with pytest.raises(ValidationError, match="never renames"):
+        workbook.fill_contacts({1: {"name": "Someone"}})
+    assert len(workbook.contact_records()) == 2  # the refused batches wrote nothing
