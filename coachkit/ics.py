@@ -33,7 +33,14 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from .errors import ValidationError
-from .schedule import Session, follow_ups_frame, plan_week, read_activities, read_people
+from .schedule import (
+    Session,
+    follow_ups_frame,
+    plan_week,
+    read_activities,
+    read_people,
+    weekly_outreach,
+)
 from .weeks import iter_weeks, week_range
 from .workbook import Workbook, parse_date
 
@@ -132,9 +139,7 @@ def build_calendar(
     identity = workbook_identity(wb)
     with wb.snapshot():
         activities, contacts = read_activities(wb), read_people(wb)
-        targets = {t.metric: t for t in wb.targets}
-    target = targets.get("new_contacts")
-    amount = target.amount if target is not None and target.period == "week" else 5
+        amount = weekly_outreach(wb.targets)
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//coachkit//coachkit networking plan//EN")
@@ -169,10 +174,13 @@ def write_calendar(
     dtstamp: dt.datetime | None = None,
 ) -> Path:
     """Write :func:`build_calendar` to ``path`` (replaced whole, never half-written)."""
-    dest = Path(path)
+    dest = wb.check_output(path)  # never over the workbook's own file
     data = build_calendar(wb, start, weeks, dtstamp=dtstamp).to_ical()
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = dest.with_name(dest.name + ".partial")
-    partial.write_bytes(data)
+    # The plan names contacts: readable only by the owner, like the workbook.
+    fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     os.replace(partial, dest)
     return dest

@@ -22,14 +22,15 @@ The pure functions take DataFrames shaped like :meth:`Workbook.activities` and
 from __future__ import annotations
 
 import datetime as dt
+import math
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .weeks import week_label, week_range
-from .workbook import WEEKDAYS, Profile, Workbook, parse_date
+from .workbook import WEEKDAYS, Profile, Target, Workbook, parse_date
 
 __all__ = [
     "CLOSING_CALL_OUTCOMES",
@@ -42,6 +43,7 @@ __all__ = [
     "plan_week",
     "read_activities",
     "read_people",
+    "weekly_outreach",
     "weekly_plan",
 ]
 
@@ -257,6 +259,18 @@ class WeeklyPlan:
         return pd.DataFrame(rows, columns=columns).astype({"contact_id": "Int64"})
 
 
+def weekly_outreach(targets: Iterable[Target]) -> int:
+    """How many people the outreach session should write to: the ``new_contacts`` target
+    (a month target spread over 52/12 weeks, rounded up); 5, the method's default, without one.
+    """
+    for target in targets:
+        if target.metric == "new_contacts":
+            if target.period == "month":
+                return math.ceil(target.amount * 12 / 52)
+            return target.amount
+    return 5
+
+
 def _day_in_week(start: dt.date, weekday: int) -> dt.date:
     return start + dt.timedelta(days=(weekday - start.weekday()) % 7)
 
@@ -397,10 +411,13 @@ def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> Wee
         targets = {t.metric: t for t in wb.targets}
     at_end = follow_ups_frame(activities, contacts, end, profile.follow_up_days)
     at_start = follow_ups_frame(activities, contacts, start, profile.follow_up_days)
-    target = targets.get("new_contacts")
-    amount = target.amount if target is not None and target.period == "week" else 5
     return plan_week(
-        week, profile, at_end, at_start, new_contacts_target=amount, include_closed=include_closed
+        week,
+        profile,
+        at_end,
+        at_start,
+        new_contacts_target=weekly_outreach(targets.values()),
+        include_closed=include_closed,
     )
 
 

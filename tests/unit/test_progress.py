@@ -153,3 +153,33 @@ def test_a_negative_target_is_refused_and_nothing_changes(workbook):
 def test_a_bad_week_is_refused(workbook):
     with pytest.raises(ValidationError, match="week"):
         progress(workbook, "2026-W99")
+
+
+def test_month_streak_counts_calendar_months(workbook, people):
+    def meetings(days):
+        return [
+            workbook.log_activity(people[i], "meeting", day, channel="coffee")
+            for i, day in enumerate(days)
+        ]
+
+    meetings([D(2026, 9, d) for d in (1, 8, 15, 22)])  # September: 4
+    october = meetings([D(2026, 10, d) for d in (6, 13, 20, 27)])  # October: 4
+    meetings([D(2026, 11, d) for d in (3, 10, 17, 24)])  # November through week 48: 4
+    assert _rows(progress(workbook, "2026-W48")).loc["meetings", "streak"] == 3
+    # Through week 46 (ending 15 November) November has only 2: the streak is 0 then.
+    assert _rows(progress(workbook, "2026-W46")).loc["meetings", "streak"] == 0
+    workbook.delete_activity(october[-1])  # October now misses: only November counts
+    assert _rows(progress(workbook, "2026-W48")).loc["meetings", "streak"] == 1
+
+
+def test_format_progress_is_a_readable_table(workbook, people):
+    from coachkit.progress import format_progress
+
+    workbook.log_activity(people[0], "call", D(2026, 11, 24), outcome="reached")
+    text = format_progress(progress(workbook, "2026-W48"))
+    lines = text.splitlines()
+    assert lines[0] == "Progress for 2026-W48"
+    assert lines[2].split() == ["target", "per", "goal", "done", "to", "go", "pace", "needed",
+                                "on", "target", "streak"]  # fmt: skip
+    assert lines[5].split() == ["meetings", "month", "4", "1", "3", "3/week", "no", "0", "months"]
+    assert lines[-1].startswith("Verdict: five new contacts short this week; one call short")

@@ -179,3 +179,16 @@ def test_reads_see_writes_from_another_process(workbook, bo, today):
     assert list(follow_ups(workbook, today)["contact_id"]) == [bo]
     workbook.log_activity(bo, "reply", D(2026, 11, 23))  # and writes through this connection
     assert follow_ups(workbook, today).iloc[0]["status"] == "cancelled"
+
+
+def test_outreach_session_size_follows_the_new_contacts_target(workbook):
+    from coachkit.schedule import format_plan
+
+    workbook.set_target("new_contacts", 20, period="month")  # 20 * 12 / 52 = 4.6: write to 5
+    assert weekly_plan(workbook, "2026-W48").sessions[1].title == "Outreach: write to 5 new people"
+    workbook.set_target("new_contacts", 3)
+    plan = weekly_plan(workbook, "2026-W48")
+    assert plan.sessions[1].title == "Outreach: write to 3 new people"
+    assert format_plan(plan).splitlines()[3] == (
+        "Sun 29 Nov  17:00  outreach  Outreach: write to 3 new people"
+    )
