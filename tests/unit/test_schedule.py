@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coachkit import NotFoundError, ValidationError
 from coachkit.schedule import follow_ups, weekly_plan
@@ -192,3 +194,46 @@ def test_outreach_session_size_follows_the_new_contacts_target(workbook):
     assert format_plan(plan).splitlines()[3] == (
         "Sun 29 Nov  17:00  outreach  Outreach: write to 3 new people"
     )
+
+
+_KINDS = ["outreach", "reply", "call:reached", "call:voicemail", "call:no_answer", "meeting"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    log=st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from(_KINDS), st.integers(0, 40)), max_size=25
+    ),
+    today_offset=st.integers(0, 60),
+)
+def test_follow_up_rules_hold_for_any_log(log, today_offset):
+    """Pure-function property: one row per person written to, due 9 days after the first
+    outreach, and a status consistent with what happened by ``today``."""
+    import pandas as pd
+
+    from coachkit.schedule import follow_ups_frame
+
+    start = pd.Timestamp(2026, 10, 1)
+    rows = []
+    for i, (who, kind, offset) in enumerate(log, start=1):
+        kind, _, outcome = kind.partition(":")
+        rows.append((i, who, kind, start + pd.Timedelta(days=offset), outcome or None))
+    acts = pd.DataFrame(rows, columns=["id", "contact_id", "kind", "date", "outcome"])
+    acts = acts.astype({"id": "int64", "contact_id": "int64", "date": "datetime64[us]"})
+    people = pd.DataFrame({"id": range(4), "name": list("ABCD"), "firm": None, "phone": None})
+    today = (start + pd.Timedelta(days=today_offset)).date()
+    frame = follow_ups_frame(acts, people, today)
+    seen = acts[(acts["kind"] == "outreach") & (acts["date"] <= pd.Timestamp(today))]
+    assert sorted(frame["contact_id"]) == sorted(seen["contact_id"].unique())
+    for row in frame.itertuples(index=False):
+        mine = seen[seen["contact_id"] == row.contact_id]
+        first = mine.sort_values(["date", "id"]).iloc[0]
+        assert row.outreach_date == first["date"].date()
+        assert row.due == row.outreach_date + dt.timedelta(days=9)
+        assert (row.status == "overdue") == (row.days_overdue > 0)
+        if row.status in ("done", "cancelled"):
+            assert row.outreach_date <= row.closed_on <= today
+            assert (row.status == "done") == (row.closed_by == "call")
+        else:
+            assert row.closed_on is None
+            assert (row.status == "overdue") == (row.due < today)
