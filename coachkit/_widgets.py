@@ -20,6 +20,7 @@ __all__ = [
     "error_html",
     "figure_png",
     "mentor_chart",
+    "mosaic_chart",
     "note_html",
     "ok_html",
     "progress_chart",
@@ -151,6 +152,29 @@ def mentor_chart(frame: pd.DataFrame, limit: int = 12) -> Figure:
     ax.set_title("Your mentor shortlist (grey: already contacted)", loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    return fig
+
+
+def mosaic_chart(frame: pd.DataFrame) -> Figure:
+    """One bar: how many target firms are covered, half-way, or still without a contact."""
+    order = [("covered", "#2ca02c"), ("no conversation yet", "#ff9f1c"),
+             ("no contact yet", "#d62728")]  # fmt: skip
+    counts = frame["status"].value_counts()
+    fig = Figure(figsize=(7.5, 1.6))
+    ax = fig.subplots()
+    left = 0
+    for status, colour in order:
+        count = int(counts.get(status, 0))
+        if count:
+            ax.barh([0], [count], left=left, color=colour, label=f"{status} ({count})")
+            ax.text(left + count / 2, 0, str(count), ha="center", va="center", color="white")
+            left += count
+    ax.set_yticks([])
+    ax.set_xlabel("firms in your target space")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=3, frameon=False)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title("Your mosaic: firms where you know someone, and the gaps", loc="left")
     return fig
 
 

@@ -47,6 +47,7 @@ from .workbook import (
 )
 
 __all__ = [
+    "CalendarForm",
     "ContactForm",
     "FirmTagForm",
     "FollowUpView",
@@ -54,6 +55,7 @@ __all__ = [
     "ImportForm",
     "LogForm",
     "MentorView",
+    "MosaicView",
     "OutreachForm",
     "ProfileForm",
     "ProgressView",
@@ -61,6 +63,7 @@ __all__ = [
     "ScheduleForm",
     "TargetsForm",
     "WeekView",
+    "calendar_form",
     "contact_form",
     "firm_tags_form",
     "follow_up_view",
@@ -68,6 +71,7 @@ __all__ = [
     "import_form",
     "log_form",
     "mentor_view",
+    "mosaic_view",
     "outreach_form",
     "parse_referrals",
     "profile_form",
@@ -531,6 +535,40 @@ class MentorView(_View):
         )
 
 
+class MosaicView(_View):
+    """The firms in your target space, and whether you know someone there yet."""
+
+    def __init__(self, wb: Workbook) -> None:
+        super().__init__(wb, "Your mosaic of firms")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute coverage (after goals, tags or conversations change)."""
+        from .mentors import target_firms
+
+        frame = target_firms(self.wb)
+        order = {"no contact yet": 0, "no conversation yet": 1, "covered": 2}
+        if len(frame):
+            frame = frame.assign(
+                _order=frame["status"].map(order), _gap=frame["status"] == "no contact yet"
+            ).sort_values(["_order", "firm"])
+        self.frame = frame.reset_index(drop=True)
+        self._show_chart(ui.mosaic_chart(self.frame) if len(self.frame) else None)
+        self.table.value = ui.table_html(
+            self.frame,
+            {
+                "firm": "Firm",
+                "industry": "Industry",
+                "location": "Location",
+                "contacts": "Contacts",
+                "conversations": "Conversations",
+                "status": "Status",
+            },
+            empty="No firm is in your target space yet: tag firms with an industry above.",
+            highlight="_gap",
+        )
+
+
 # -- step 2: schedule -----------------------------------------------------------------------------
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 
@@ -639,6 +677,47 @@ class WeekView(_View):
             {"day": "Day", "time": "Time", "kind": "What", "title": "Session", "status": "Status"},
             empty="Nothing planned this week.",
         )
+
+
+class CalendarForm(_Form):
+    """Put the schedule in your calendar: an .ics file for the next weeks, to download."""
+
+    save_text = "Make my calendar file"
+    FILE_NAME = "coachkit-plan.ics"
+
+    def __init__(self, wb: Workbook, today: dt.date, refresh: Iterable[Any] = ()) -> None:
+        super().__init__(wb, refresh)
+        self.today = today
+        self.weeks = widgets.IntText(value=4, layout=widgets.Layout(width="7em"))
+        self.download = widgets.HTML()
+        self.widget = widgets.VBox(
+            [
+                self._row("weeks", "How many weeks", self.weeks, "from this week on; 1 to 104"),
+                self._footer(),
+                self.download,
+            ]
+        )
+
+    def _write(self, errors: _Errors) -> str:
+        import base64
+
+        from .ics import write_calendar
+
+        path = self.wb.folder / self.FILE_NAME
+        with errors.field("weeks"):
+            write_calendar(self.wb, path, self.today, int(self.weeks.value))
+        if errors:
+            self.download.value = ""
+            return ""
+        # A data link downloads in JupyterLab and in Voilà alike (no file server needed).
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        self.download.value = (
+            f'<a download="{self.FILE_NAME}" href="data:text/calendar;base64,{data}" '
+            'style="font-weight:bold">Download your calendar file</a> and open it with Google '
+            "Calendar, Outlook or Apple Calendar. Importing it again later updates the events "
+            "instead of duplicating them."
+        )
+        return f"Calendar file written to {path}."
 
 
 # -- step 3: targets ------------------------------------------------------------------------------
@@ -1235,3 +1314,13 @@ def follow_up_view(wb: Workbook, today: dt.date) -> FollowUpView:
 def referral_view(wb: Workbook) -> ReferralView:
     """The referral tree (notebook 07)."""
     return ReferralView(wb)
+
+
+def mosaic_view(wb: Workbook) -> MosaicView:
+    """The firms in the target space and their coverage (notebook 03)."""
+    return MosaicView(wb)
+
+
+def calendar_form(wb: Workbook, today: dt.date) -> widgets.VBox:
+    """Download the schedule as a calendar file (notebook 04)."""
+    return CalendarForm(wb, today).widget

@@ -6,6 +6,7 @@ its error under the right field and writes nothing.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import json
@@ -247,6 +248,21 @@ def test_mentor_view_without_goals_says_what_to_do(workbook: Workbook) -> None:
     assert view.chart.layout.display == "none"
 
 
+def test_mosaic_view_lists_target_firms_without_a_contact_first(workbook: Workbook) -> None:
+    ids = people(workbook)
+    workbook.set_goals(["Fintech"], ["Product"], ["Paris"])
+    workbook.tag_firm("Qonto", industry="Fintech", location="Paris")
+    workbook.tag_firm("Revolut", industry="Fintech", location="Paris")
+    workbook.log_activity(ids["Elena Okoye"], "meeting", "2026-11-20", channel="video")
+    view = f.MosaicView(workbook)
+    assert list(zip(view.frame["firm"], view.frame["status"], strict=True)) == [
+        ("Revolut", "no contact yet"),
+        ("Qonto", "covered"),
+    ]
+    assert "#fdecea" in view.table.value  # the gap is tinted
+    assert view.chart.value.tobytes().startswith(b"\x89PNG")
+
+
 # -- schedule -------------------------------------------------------------------------------------
 def test_schedule_form_saves_every_setting(workbook: Workbook, today: dt.date) -> None:
     week = f.WeekView(workbook, today)
@@ -279,6 +295,29 @@ def test_schedule_form_refuses_bad_times_and_days(workbook: Workbook) -> None:
     assert_error_under(form, "follow_up_days", form.follow_up_days, "from 1 to 60")
     p = workbook.profile
     assert (p.outreach_weekday, p.outreach_time, p.follow_up_days) == (6, "17:00", 9)
+
+
+def test_calendar_form_writes_a_calendar_file_to_download(
+    workbook: Workbook, today: dt.date
+) -> None:
+    form = f.CalendarForm(workbook, today)
+    form.weeks.value = 2
+    form.save_button.click()
+    path = workbook.folder / "coachkit-plan.ics"
+    text = path.read_text()
+    assert text.count("BEGIN:VEVENT") == 4  # research + outreach, for each of 2 weeks
+    assert 'download="coachkit-plan.ics"' in form.download.value
+    encoded = form.download.value.split("base64,")[1].split('"')[0]
+    assert base64.b64decode(encoded) == path.read_bytes()
+
+
+def test_calendar_form_refuses_a_bad_number_of_weeks(workbook: Workbook, today: dt.date) -> None:
+    form = f.CalendarForm(workbook, today)
+    form.weeks.value = 0
+    form.save_button.click()
+    assert_error_under(form, "weeks", form.weeks, "from 1 to 104")
+    assert not (workbook.folder / "coachkit-plan.ics").exists()
+    assert form.download.value == ""
 
 
 # -- targets --------------------------------------------------------------------------------------
