@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from .workbook import Profile, Workbook
 
 __all__ = [
@@ -81,7 +83,7 @@ def _profile(wb_or_profile: Workbook | Profile) -> Profile:
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):  # NaN from pandas
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # NaN / NA from pandas
         return ""
     return str(value).strip()
 

@@ -92,3 +92,10 @@ def test_voicemail_longer_than_30_seconds_warns():
     assert check.words == 23 + 60
     assert check.seconds == 33.2
     assert any("under 30 seconds (about 75 words)" in w for w in check.warnings)
+
+
+def test_drafts_from_a_stored_contact_with_missing_details(workbook):
+    contact = workbook.get_contact(workbook.add_contact("Gil Ho"))  # no firm, no position
+    assert email_draft(workbook, contact).body.startswith("Dear Gil,")
+    script = voicemail_draft(workbook, contact)
+    assert "admire your work." in script and "nan" not in script
