@@ -135,13 +135,12 @@ def _parse(path: Path, text: str, format: str, mapping: Mapping[str, str] | None
     if looks_like_vcard(text):
         return parse_vcard(path, text)
     records = csv_records(path, text)
-    for kind, accept in (
-        ("linkedin", is_linkedin),
-        ("google", is_google),
-        ("csv", is_coachkit_csv),
-    ):
-        if find_header(records, accept) is not None:
-            return _parse(path, text, kind, None)
+    if find_header(records, is_linkedin) is not None:
+        return parse_linkedin(path, text, records)
+    if find_header(records, is_google) is not None:
+        return parse_google(path, text, records)
+    if find_header(records, is_coachkit_csv) is not None:
+        return parse_csv(path, text, None, records)
     raise no_header(path, text, "contacts export")
 
 

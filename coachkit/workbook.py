@@ -570,20 +570,22 @@ class Workbook:
         )
         return [dict(zip(columns, row, strict=True)) for row in cursor]
 
-    def _bulk_firm_ids(self, conn: sqlite3.Connection, names: Iterable[Any]) -> dict[str, int]:
-        """Return firm key -> id for ``names``, creating the missing firms in one statement."""
+    def _bulk_firm_ids(self, conn: sqlite3.Connection, names: Iterable[Any]) -> dict[Any, Any]:
+        """Return each distinct firm spelling -> firm id (None for an empty name), creating
+        the missing firms in one statement; the first spelling seen names a new firm."""
+        keys: dict[Any, str] = {}
         wanted: dict[str, str] = {}
-        for name in names:
+        for name in dict.fromkeys(names):  # distinct spellings, in order of appearance
             text = _clean_text(name, "firm", 300)
-            key = firm_key(text)
+            keys[name] = key = firm_key(text)
             if key and key not in wanted:
-                wanted[key] = text  # the first spelling seen names a new firm
+                wanted[key] = text
         known = dict(conn.execute("SELECT key, id FROM firms").fetchall())
         missing = [(wanted[k], k) for k in wanted if k not in known]
         if missing:
             conn.executemany("INSERT INTO firms (name, key) VALUES (?, ?)", missing)
             known = dict(conn.execute("SELECT key, id FROM firms").fetchall())
-        return {k: known[k] for k in wanted}
+        return {name: known[key] if key else None for name, key in keys.items()}
 
     def _bulk_rows(
         self, conn: sqlite3.Connection, records: Sequence[Mapping[str, Any]]
@@ -593,12 +595,12 @@ class Workbook:
             unknown = set(values) - set(self._BULK_FIELDS)
             if unknown:
                 raise ValidationError(sorted(unknown)[0], "is not a field importers may set")
-        firm_ids = self._bulk_firm_ids(conn, (r.get("firm") for r in records if r.get("firm")))
+        firm_ids = self._bulk_firm_ids(conn, (r["firm"] for r in records if "firm" in r))
         rows = []
         for values in records:
             row = self._contact_row({k: v for k, v in values.items() if k != "firm"}, conn)
             if "firm" in values:
-                row["firm_id"] = firm_ids.get(firm_key(_clean_text(values["firm"], "firm", 300)))
+                row["firm_id"] = firm_ids[values["firm"]]
             rows.append(row)
         return rows
 

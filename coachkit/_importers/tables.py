@@ -22,6 +22,7 @@ __all__ = [
     "parse_linkedin",
 ]
 
+Records = list[tuple[int, list[str]]]  # (line the record starts on, its cells)
 _HEADER_SEARCH_ROWS = 100  # the LinkedIn preamble has been 0 to 4 lines; leave room
 
 
@@ -29,7 +30,7 @@ def _fold_header(cell: str) -> str:
     return " ".join(cell.replace("\ufeff", "").split()).casefold()
 
 
-def csv_records(path: Path, text: str) -> list[tuple[int, list[str]]]:
+def csv_records(path: Path, text: str) -> Records:
     """Every CSV record with the line it starts on (a quoted cell may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records = []
@@ -56,9 +57,8 @@ class _Table:
     body: list[tuple[int, list[str]]]
 
 
-def find_header(
-    records: list[tuple[int, list[str]]], accept: Callable[[set[str]], bool]
-) -> _Table | None:
+def find_header(records: Records, accept: Callable[[set[str]], bool]) -> _Table | None:
+    """Find the header row by its content (``accept``), past any preamble; None if absent."""
     for index, (line, cells) in enumerate(records[:_HEADER_SEARCH_ROWS]):
         folded = [_fold_header(c) for c in cells]
         if accept(set(folded)):
@@ -139,8 +139,9 @@ def _check_row(parsed: Parsed, table: _Table, line: int, cells: list[str]) -> bo
     return True
 
 
-def parse_linkedin(path: Path, text: str) -> Parsed:
-    table = find_header(csv_records(path, text), is_linkedin)
+def parse_linkedin(path: Path, text: str, records: Records | None = None) -> Parsed:
+    """Read LinkedIn's Connections.csv (``records``: the CSV already split, if it was)."""
+    table = find_header(records or csv_records(path, text), is_linkedin)
     if table is None:
         raise no_header(path, text, "LinkedIn Connections.csv")
     parsed = Parsed("linkedin")
@@ -191,8 +192,9 @@ def _google_profile(table: _Table, get: _Cells) -> str:
     return ""
 
 
-def parse_google(path: Path, text: str) -> Parsed:
-    table = find_header(csv_records(path, text), is_google)
+def parse_google(path: Path, text: str, records: Records | None = None) -> Parsed:
+    """Read a Google Contacts CSV, current or older header (``records`` as above)."""
+    table = find_header(records or csv_records(path, text), is_google)
     if table is None:
         raise no_header(path, text, "Google Contacts CSV")
     emails = [c for c in table.columns if c.startswith("e-mail") and c.endswith("- value")]
@@ -256,8 +258,11 @@ def _mapping_columns(mapping: Mapping[str, str]) -> dict[str, str]:
     return clean
 
 
-def parse_csv(path: Path, text: str, mapping: Mapping[str, str] | None) -> Parsed:
-    records = csv_records(path, text)
+def parse_csv(
+    path: Path, text: str, mapping: Mapping[str, str] | None, records: Records | None = None
+) -> Parsed:
+    """Read a CSV through a column ``mapping``, or by columns named like coachkit's fields."""
+    records = records or csv_records(path, text)
     if mapping is not None:
         columns = _mapping_columns(mapping)
         wanted = set(columns.values())
