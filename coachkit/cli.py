@@ -254,6 +254,21 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_target(args: argparse.Namespace) -> int:
+    from .progress import METRICS
+    from .workbook import open_workbook
+
+    with open_workbook(args.workbook) as wb:
+        target = wb.set_target(args.metric, args.amount, period=args.period, label=args.label or "")
+    print(f"Target set: {target.amount} {target.label or target.metric} a {target.period}.")
+    if target.metric not in METRICS:
+        print(
+            f"Note: coachkit cannot count {target.metric!r} from your log, so progress shows 0 "
+            f"for it: keep score yourself. Counted: {', '.join(METRICS)}."
+        )
+    return 0
+
+
 def _cmd_progress(args: argparse.Namespace) -> int:
     from .progress import format_progress, progress
     from .weeks import week_label
@@ -396,6 +411,16 @@ def build_parser() -> argparse.ArgumentParser:
     calendar.add_argument("--weeks", type=int, default=4, help="how many weeks (default: 4)")
     calendar.add_argument("--today", help="treat this YYYY-MM-DD as today")
     calendar.set_defaults(handler=_cmd_calendar)
+
+    target = commands.add_parser(
+        "target", help="set a target, e.g. 5 new_contacts a week or 4 meetings a month"
+    )
+    _workbook_arg(target)
+    target.add_argument("metric", help="new_contacts, calls, meetings, outreach, replies, ...")
+    target.add_argument("amount", type=int, help="how many (a whole number from 0)")
+    target.add_argument("--period", choices=["week", "month"], default="week")
+    target.add_argument("--label", help="how reports name it (default: the metric)")
+    target.set_defaults(handler=_cmd_target)
 
     prog = commands.add_parser("progress", help="show a week's progress against your targets")
     _workbook_arg(prog)

@@ -111,3 +111,17 @@ def test_calendar_command_writes_events(folder, tmp_path, capsys):
     again = icalendar.Calendar.from_ical(out.read_bytes())
     assert [str(e["uid"]) for e in again.walk("VEVENT")] == [str(e["uid"]) for e in events]
     assert main([*argv[:-2], "--weeks", "0"]) == 2
+
+
+def test_target_command_refuses_minus_one_and_notes_uncounted_metrics(folder, capsys):
+    with open_workbook(folder) as wb:
+        before = wb.targets
+    assert main(["target", str(folder), "calls", "-1"]) == 2
+    assert "target calls: -1 is not a whole number" in capsys.readouterr().err
+    assert main(["target", str(folder), "research", "3", "--label", "research hours"]) == 0
+    assert "cannot count 'research'" in capsys.readouterr().out
+    assert main(["target", str(folder), "meetings", "6", "--period", "month"]) == 0
+    with open_workbook(folder) as wb:
+        after = {t.metric: (t.amount, t.period) for t in wb.targets}
+    assert after["calls"] == (before[1].amount, "week")
+    assert (after["meetings"], after["research"]) == ((6, "month"), (3, "week"))
