@@ -123,6 +123,7 @@ def _validate_profile_value(name: str, value: Any) -> Any:
     if name == "name":
         if not isinstance(value, str) or len(value) > 200:
             raise ValidationError("name", "must be text of at most 200 characters")
+        _require_encodable(value, "name")
         return value.strip()
     if name in ("week_start", "outreach_weekday", "research_weekday"):
         if isinstance(value, str) and value.capitalize() in WEEKDAYS:
@@ -164,7 +165,21 @@ def _clean_text(value: object, field_name: str, limit: int = 2000) -> str | None
     text = str(value).strip()
     if len(text) > limit:
         raise ValidationError(field_name, f"is longer than {limit} characters")
+    _require_encodable(text, field_name)
     return text or None
+
+
+def _require_encodable(text: str, field_name: str) -> None:
+    # Undecodable bytes reach Python as lone surrogates (a command-line argument in a
+    # non-UTF-8 locale); SQLite cannot store them, so say so instead of crashing.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            field_name,
+            "holds bytes that are not valid text (UTF-8)",
+            hint="retype it, or check the encoding of the terminal or file it came from.",
+        ) from None
 
 
 class Workbook:
@@ -305,6 +320,7 @@ class Workbook:
             for item in items:
                 if len(item) > 100:
                     raise ValidationError(kind, f"{item[:30]!r}... is longer than 100 characters")
+                _require_encodable(item, kind)
             folded = [i.casefold() for i in items]
             if len(set(folded)) != len(folded):
                 raise ValidationError(kind, "lists the same entry twice")
@@ -338,6 +354,8 @@ class Workbook:
         metric = (metric or "").strip()
         if not metric or len(metric) > 60:
             raise ValidationError("metric", "needs a name of 1 to 60 characters")
+        _require_encodable(metric, "metric")
+        _require_encodable(str(label), "label")
         if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= 1000:
             raise ValidationError(
                 f"target {metric}", f"{amount!r} is not a whole number from 0 to 1000"
@@ -391,6 +409,7 @@ class Workbook:
         """
         if not firm_key(name):
             raise ValidationError("firm", "needs a name")
+        name = _clean_text(name, "firm", 300) or ""
         values = {
             "industry": _clean_text(industry, "industry", 200),
             "location": _clean_text(location, "location", 200),
@@ -816,7 +835,29 @@ class Workbook:
         dest = Path(destination)
         if dest.is_dir():
             dest = dest / WORKBOOK_FILE
-        return _backup_connection(self._conn, dest)
+        return _backup_connection(self._conn, self.check_output(dest))
+
+    def check_output(self, destination: str | os.PathLike[str], option: str = "--out") -> Path:
+        """Return ``destination`` as a path, refusing one that would overwrite this workbook.
+
+        Every command that writes a file (backup, calendar, report) calls this first: a
+        typo such as ``--out my-workbook/workbook.sqlite`` must not replace the data.
+
+        Raises
+        ------
+        ValidationError
+            If ``destination`` is the workbook's data file or one of its WAL/journal files.
+        """
+        dest = Path(destination)
+        data = self.path.resolve()
+        own = {data, *(data.with_name(data.name + end) for end in ("-wal", "-shm", "-journal"))}
+        if dest.resolve() in own:
+            raise ValidationError(
+                option,
+                f"{dest} is the workbook's own data file: writing there would destroy it",
+                hint="choose a file or folder outside the workbook, e.g. ~/coachkit-copies/.",
+            )
+        return dest
 
 
 # -- opening ------------------------------------------------------------------------------------
@@ -867,6 +908,7 @@ def create_workbook(
     """
     path = _resolve(folder)
     db = path / WORKBOOK_FILE
+    name = _validate_profile_value("name", name)  # before anything is created
     if db.exists():
         if exist_ok:
             return open_workbook(path)
@@ -883,7 +925,7 @@ def create_workbook(
     try:
         _schema.create(conn)
         if name:
-            conn.execute("UPDATE profile SET name = ? WHERE id = 1", (name.strip(),))
+            conn.execute("UPDATE profile SET name = ? WHERE id = 1", (name,))
     finally:
         conn.close()
     os.replace(partial, db)  # a crash mid-creation leaves no half-made workbook
