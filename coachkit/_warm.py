@@ -37,6 +37,9 @@ __all__ = ["WarmEngine", "Zygote", "register", "shutdown", "start_kernel"]  # no
 
 # Imported by a kernel before it starts listening (one report) or by the zygote (a cohort).
 _PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
     "pandas",
     "matplotlib",
     "matplotlib.figure",
@@ -51,7 +54,13 @@ _PRELOAD = (
 )
 
 
-def _preload() -> None:
+def _preload(warm_up: bool = False) -> None:
+    """Import the report's modules; with ``warm_up``, also run the report once on nothing.
+
+    The warm-up builds and renders a report of a new, **empty** workbook in a temporary
+    folder (deleted at once): it loads what the first real report would otherwise load
+    lazily (fonts, pandas internals), and touches no participant's data.
+    """
     import importlib
 
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -60,6 +69,18 @@ def _preload() -> None:
             importlib.import_module(name)
         except ImportError:  # a module still being written must not stop reports
             pass
+    if warm_up:
+        import datetime as dt
+
+        from coachkit import report
+        from coachkit.workbook import create_workbook
+
+        with tempfile.TemporaryDirectory(prefix="coachkit-warm-up-") as folder:
+            with create_workbook(Path(folder) / "empty") as wb:
+                rep = report.build_report(wb, "", dt.date(2026, 1, 7))
+            for render in (report.render_scorecard, report.render_funnel, report.render_plan,
+                           report.render_network, report.render_coaching):  # fmt: skip
+                render(rep)
 
 
 def _kernel_manager_class() -> type:
@@ -338,7 +359,10 @@ def _zygote_provisioner(km: Any) -> Any:
 
 def _zygote_main(address: str) -> None:
     """Run the zygote: preload, listen, fork a kernel per request; exit on stdin EOF."""
-    _preload()
+    try:
+        _preload(warm_up=True)
+    except Exception as exc:  # a broken warm-up must not stop reports: they start colder
+        print(f"coachkit zygote: warm-up skipped ({exc})", file=sys.stderr)
     children: set[int] = set()
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
@@ -385,7 +409,7 @@ def _run_forked_kernel(request: dict[str, Any]) -> None:
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize(["-f", request["connection_file"]])
+        app.initialize(["-f", request["connection_file"], "--HistoryManager.enabled=False"])
         app.start()
         code = 0
     finally:

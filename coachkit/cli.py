@@ -21,6 +21,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CoachkitError
 from .workbook import Goals
@@ -280,6 +281,71 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    paths = run_report(args.workbook, args.week or "", _today(args), args.out, engine=args.engine)
+    print(f"Report for {paths.participant}, week {paths.week} ({paths.seconds:.1f} s):")
+    print(f"  open     {paths.html}")
+    print(f"  figures  {paths.summary}")
+    print(f"  notebook {paths.notebook}")
+    return 0
+
+
+if TYPE_CHECKING:
+    from .cohort import CohortResult
+
+
+def _print_cohort(result: CohortResult) -> int:
+    print(f"{len(result.reports)} reports for week {result.week}")
+    print(f"  cohort summary: {result.summary_html}")
+    print(f"  figures:        {result.summary_json}")
+    if result.failures:
+        print(f"{len(result.failures)} report(s) failed:", file=sys.stderr)
+        for failure in result.failures:
+            print(f"  {failure.participant}: {failure.reason}", file=sys.stderr)
+        return 6
+    return 0
+
+
+def _cmd_cohort_report(args: argparse.Namespace) -> int:
+    from .cohort import run_cohort
+    from .weeks import week_label
+
+    today = _today(args)
+    result = run_cohort(
+        args.cohort,
+        args.week or week_label(today),
+        today,
+        args.out,
+        jobs=args.jobs,
+        engine=args.engine,
+        progress=not args.quiet,
+    )
+    return _print_cohort(result)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .cohort import run_cohort
+    from .demo import build_demo_cohort
+    from .errors import WorkbookError
+    from .weeks import week_label
+
+    today = _today(args)
+    cohort = args.out / "cohort"
+    if cohort.exists() and any(cohort.iterdir()):
+        raise WorkbookError(
+            f"{cohort}: a demo is already there.",
+            hint="open its reports, delete the folder, or pass another --out.",
+        )
+    folders = build_demo_cohort(cohort, today)
+    print(f"Built {len(folders)} demo workbooks in {cohort}")
+    result = run_cohort(cohort, week_label(today), today, args.out / "reports", jobs=args.jobs)
+    for paths in result.reports:
+        print(f"  {paths.participant:<14} {paths.html}")
+    return _print_cohort(result)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``coachkit`` command."""
     parser = argparse.ArgumentParser(
@@ -427,6 +493,53 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--week", help="the week, like 2026-W48 (default: this week)")
     prog.add_argument("--today", help="treat this YYYY-MM-DD as today")
     prog.set_defaults(handler=_cmd_progress)
+
+    report = commands.add_parser(
+        "report", help="make the weekly report (HTML, notebook and summary.json)"
+    )
+    _workbook_arg(report)
+    report.add_argument("--week", help="the week, like 2026-W48 (default: this week)")
+    report.add_argument("--today", help="treat this YYYY-MM-DD as today")
+    report.add_argument(
+        "--out", type=Path, default=Path("reports"), help="the reports folder (default: reports)"
+    )
+    report.add_argument(
+        "--engine",
+        choices=("coachkit", "nbclient"),
+        default="coachkit",
+        help="papermill engine (default: coachkit, a fresh kernel started ahead)",
+    )
+    report.set_defaults(handler=_cmd_report)
+
+    cohort = commands.add_parser("cohort", help="work on a cohort (a folder of workbooks)")
+    cohort_commands = cohort.add_subparsers(dest="cohort_command", metavar="COMMAND")
+    cohort_report = cohort_commands.add_parser(
+        "report", help="every participant's weekly report and the coach's cohort summary"
+    )
+    cohort_report.add_argument("cohort", type=Path, help="the folder of workbook folders")
+    cohort_report.add_argument("--week", help="the week, like 2026-W48 (default: this week)")
+    cohort_report.add_argument("--today", help="treat this YYYY-MM-DD as today")
+    cohort_report.add_argument(
+        "--out", type=Path, default=Path("reports"), help="the reports folder (default: reports)"
+    )
+    cohort_report.add_argument(
+        "--jobs", type=int, default=None, help="reports made at once (default: CPU count)"
+    )
+    cohort_report.add_argument(
+        "--engine", choices=("coachkit", "nbclient"), default="coachkit", help=argparse.SUPPRESS
+    )
+    cohort_report.add_argument("--quiet", action="store_true", help="no progress bar")
+    cohort_report.set_defaults(handler=_cmd_cohort_report)
+
+    demo = commands.add_parser(
+        "demo", help="build a demo cohort (three participants) and make their reports"
+    )
+    demo.add_argument(
+        "--out", type=Path, default=Path("demo"), help="where to put it (default: demo)"
+    )
+    demo.add_argument("--today", help="treat this YYYY-MM-DD as today (e.g. 2026-11-25)")
+    demo.add_argument("--jobs", type=int, default=None, help="reports made at once")
+    demo.set_defaults(handler=_cmd_demo)
 
     return parser
 

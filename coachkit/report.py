@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -465,7 +466,7 @@ def render_scorecard(report: Report) -> str:
         f'<p class="ck-verdict {verdict_css}">Week {_e(report.week)}{_e(left)}: '
         f"<strong>{_e(status + report.verdict)}</strong></p>"
         + _table(
-            ["Target", "Period", "Done", "Target", "Met", "Streak (weeks)", "Pace needed"],
+            ["Measure", "Period", "Done", "Target", "Met", "Streak", "Pace needed"],
             rows,
             "scorecard",
         )
@@ -746,6 +747,9 @@ table.ck th {{ background: #eef3f6; }}
 """
 
 
+_EXPORTERS = threading.local()  # one exporter per thread: its templates compile only once
+
+
 def export_html(nb: Any, title: str) -> str:
     """Export an executed notebook to a self-contained HTML page without code.
 
@@ -753,15 +757,18 @@ def export_html(nb: Any, title: str) -> str:
     coachkit's own, with inline CSS and no script or stylesheet URL at all, and a Content
     Security Policy that forbids scripts, so that it opens offline and runs nothing.
     """
-    from nbconvert import HTMLExporter
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-    )
+        exporter = HTMLExporter(
+            template_name="basic",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,
+        )
+        _EXPORTERS.html = exporter
     body, _resources = exporter.from_notebook_node(nb)
     return _PAGE.format(title=html.escape(title), body=body)
 
@@ -868,9 +875,6 @@ def run_report(
             folder, label, today_iso, work, engine, kernel_manager, execution_timeout, participant
         )
         page = export_html(nb, f"{participant}: week {label}")
-        import nbformat
-
-        write_private(work / NOTEBOOK_NAME, nbformat.writes(nb))
         write_private(work / "report.html", page)
         if not (work / "summary.json").is_file():
             raise ReportError(f"{participant}: the notebook did not write summary.json.")
@@ -919,7 +923,7 @@ def _execute(
     try:
         return pm.execute_notebook(
             str(notebook_path()),
-            str(work / ("executing-" + NOTEBOOK_NAME)),
+            str(work / NOTEBOOK_NAME),  # papermill writes the executed notebook here
             parameters={
                 "workbook": str(folder),
                 "week": week,
@@ -940,6 +944,5 @@ def _execute(
             hint="fix the workbook as the message says, then run the report again.",
         ) from None
     finally:
-        (work / ("executing-" + NOTEBOOK_NAME)).unlink(missing_ok=True)
         if km is not None:
             _shutdown(km)
