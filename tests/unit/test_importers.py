@@ -376,6 +376,22 @@ def test_vcard_4(workbook: Workbook) -> None:
     ]  # fmt: skip
 
 
+def test_vcard_21_from_a_phone_with_quoted_printable(workbook: Workbook, tmp_path: Path) -> None:
+    text = "\r\n".join(
+        [
+            "BEGIN:VCARD", "VERSION:2.1",
+            "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:D=C3=ADaz;Jos=C3=A9;;;",
+            "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Jos=C3=A9 D=C3=ADaz",
+            "TEL;CELL:+34600000000", "EMAIL;HOME:jose@example.com", "ORG:Acme", "END:VCARD", "",
+        ]
+    )  # fmt: skip
+    summary = import_contacts(workbook, write(tmp_path / "phone.vcf", text))
+    assert (summary.format, summary.added) == ("vcard", 1)
+    assert people(workbook, "name", "last_name", "firm", "email", "phone") == [
+        ("José Díaz", "Díaz", "Acme", "jose@example.com", "+34600000000")
+    ]
+
+
 def test_vcard_broken_and_cut_short_cards_are_skipped(workbook: Workbook, tmp_path: Path) -> None:
     text = "\n".join(
         [
