@@ -63,6 +63,7 @@ __all__ = [
     "ScheduleForm",
     "TargetsForm",
     "WeekView",
+    "WorkbookCard",
     "calendar_form",
     "contact_form",
     "firm_tags_form",
@@ -210,21 +211,37 @@ class _Errors(dict[str, str]):
 
 
 # -- start here -----------------------------------------------------------------------------------
-def workbook_card(wb: Workbook) -> widgets.HTML:
+class WorkbookCard(widgets.HTML):
+    """A short card saying where the workbook lives and what it holds (``refresh()`` updates)."""
+
+    def __init__(self, wb: Workbook) -> None:
+        super().__init__()
+        self.wb = wb
+        self.add_class("coachkit-card")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Count again (after an import, a new contact, new goals)."""
+        with self.wb.snapshot():
+            contacts = len(self.wb.contacts())
+            goals = self.wb.goals
+            name = self.wb.profile.name
+        who = f" for {html.escape(name)}" if name else ""
+        goal_text = "set" if not goals.is_empty() else "not set yet (notebook 02)"
+        self.value = (
+            '<div style="border-left:4px solid #1f77b4;padding:6px 12px">'
+            f"<b>Your workbook{who}</b><br>"
+            f"Folder: <code>{html.escape(str(self.wb.folder))}</code><br>"
+            f"Contacts: {contacts} &middot; Goals: {goal_text}<br>"
+            "Everything you save goes straight into this folder, on your computer: closing "
+            "the tab loses nothing, and nothing is sent anywhere."
+            "</div>"
+        )
+
+
+def workbook_card(wb: Workbook) -> WorkbookCard:
     """A short card saying where the workbook lives and what it holds."""
-    with wb.snapshot():
-        contacts = len(wb.contacts())
-        goals = wb.goals
-        name = wb.profile.name
-    who = f" for {html.escape(name)}" if name else ""
-    goal_text = "set" if not goals.is_empty() else "not set yet (notebook 02)"
-    return widgets.HTML(
-        '<div class="coachkit-card" style="border-left:4px solid #1f77b4;padding:6px 12px">'
-        f"<b>Your workbook{who}</b><br>Folder: <code>{html.escape(str(wb.folder))}</code><br>"
-        f"Contacts: {contacts} &middot; Goals: {goal_text}<br>"
-        "Everything you save goes straight into this folder: closing the tab loses nothing."
-        "</div>"
-    )
+    return WorkbookCard(wb)
 
 
 class ProfileForm(_Form):
@@ -303,7 +320,11 @@ class ImportForm(_Form):
                 for field, message in found.items():
                     # Name the file as the person knows it, not our temporary copy.
                     errors.add(field, message.replace(str(path), name))
-        self.summary.value = "" if errors else f"<pre>{html.escape(chr(10).join(reports))}</pre>"
+        if errors:
+            self.summary.value = ""
+            return ""
+        self.summary.value = f"<pre>{html.escape(chr(10).join(reports))}</pre>"
+        self.upload.value = ()  # a second click must not import the same files again
         return f"Imported: {added} new contact(s) in your workbook."
 
 
@@ -1246,9 +1267,9 @@ def _referral_branches(tree: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- what the notebooks call ----------------------------------------------------------------------
-def profile_form(wb: Workbook) -> widgets.VBox:
+def profile_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """Your name and time zone (notebook 01)."""
-    return ProfileForm(wb).widget
+    return ProfileForm(wb, refresh).widget
 
 
 def import_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:

@@ -98,7 +98,9 @@ def test_profile_form_refuses_unknown_timezone_and_writes_nothing(workbook: Work
 
 
 def test_import_form_imports_a_linkedin_upload(workbook: Workbook) -> None:
-    form = f.ImportForm(workbook)
+    card = f.workbook_card(workbook)
+    assert "Contacts: 0" in card.value
+    form = f.ImportForm(workbook, refresh=[card])
     form.upload.value = upload("Connections.csv", (DATA / "linkedin_connections.csv").read_bytes())
     form.save_button.click()
     assert form.errors == {}
@@ -106,6 +108,8 @@ def test_import_form_imports_a_linkedin_upload(workbook: Workbook) -> None:
     assert len(contacts) > 0
     assert "Connections.csv" in form.summary.value
     assert f"{len(contacts)} new contact" in form.status.value
+    assert f"Contacts: {len(contacts)}" in card.value
+    assert form.upload.value == ()  # a second click cannot import the same file again
 
 
 def test_import_form_shows_a_bad_file_under_the_upload_and_imports_nothing(

@@ -44,11 +44,24 @@ def test_goals_form_in_voila_saves_to_the_workbook(voila_goals: tuple[str, Path]
             page.goto(url, timeout=TIMEOUT_MS)
             industries = page.locator(".coachkit-goals-industries textarea")
             industries.wait_for(state="visible")
+            roles = page.locator(".coachkit-goals-roles textarea")
+            save = page.get_by_role("button", name="Save my goals")
+            # First a mistake: the error appears in red right under the roles field.
             industries.fill("Fintech\nHealthTech")
-            page.locator(".coachkit-goals-roles textarea").fill("Product Manager")
+            roles.fill("Product Manager\nproduct manager")
             page.locator(".coachkit-goals-locations textarea").fill("Paris\nRemote")
-            page.get_by_role("button", name="Save my goals").click()
+            save.click()
+            error = page.locator(".coachkit-error", has_text="same entry twice")
+            error.wait_for(state="visible")
+            roles_box = roles.bounding_box()
+            error_box = error.bounding_box()
+            assert roles_box and error_box
+            assert 0 <= error_box["y"] - (roles_box["y"] + roles_box["height"]) < 40
+            # Then the fix, and the save goes through.
+            roles.fill("Product Manager")
+            save.click()
             page.locator(".coachkit-ok", has_text="Goals saved").wait_for(state="visible")
+            assert page.locator(".coachkit-error", has_text="same entry twice").count() == 0
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "goals-form.png"), full_page=True)
         finally:
