@@ -201,7 +201,7 @@ def import_contacts(
         raise ValidationError("mapping", "a column mapping is only for the csv format")
     path = Path(path)
     source = read_source(path)
-    text = decode(path, source.data)
+    text = decode(path, source.data, source.member)
     parsed = _parse(path, text, format or "auto", mapping)
     summary = ImportSummary(
         format=parsed.format,

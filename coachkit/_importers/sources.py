@@ -136,12 +136,16 @@ def _from_zip(path: Path, data: bytes, trail: list[str], depth: int) -> Source:
     )
 
 
-def decode(path: Path, data: bytes) -> str:
+def decode(path: Path, data: bytes, member: str | None = None) -> str:
     """Return the text of ``data``: UTF-8 (with or without BOM), UTF-16 with a BOM, or a
-    Windows/Latin-1 file that decodes cleanly; anything else is an error."""
+    Windows/Latin-1 file that decodes cleanly; anything else is an error.
+
+    ``member`` names the file inside a zip that ``data`` came from, for the messages.
+    """
+    the_file = f"{PurePosixPath(member).name} inside the zip" if member else "the file"
     if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
         raise ImportFormatError(
-            path, "the file is empty", hint="export your contacts again and import that file."
+            path, f"{the_file} is empty", hint="export your contacts again and import that file."
         )
     for magic, what, hint in _MAGIC:
         if data.startswith(magic):
@@ -157,7 +161,9 @@ def decode(path: Path, data: bytes) -> str:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ImportFormatError(
-                path, f"the file says it is UTF-16 but is damaged at byte {exc.start}"
+                path,
+                f"{the_file} says it is UTF-16 but is damaged at byte {exc.start}",
+                hint="export it again, or save it from a spreadsheet as 'CSV UTF-8'.",
             ) from exc
     elif data.startswith(codecs.BOM_UTF8):
         try:
@@ -165,7 +171,7 @@ def decode(path: Path, data: bytes) -> str:
         except UnicodeDecodeError as exc:
             raise ImportFormatError(
                 path,
-                f"the file says it is UTF-8 but is damaged at byte {exc.start}",
+                f"{the_file} says it is UTF-8 but is damaged at byte {exc.start}",
                 hint="export it again, or save it from a spreadsheet as 'CSV UTF-8'.",
             ) from exc
     else:
@@ -175,8 +181,8 @@ def decode(path: Path, data: bytes) -> str:
         if text is None:
             raise ImportFormatError(
                 path,
-                "cannot tell which text encoding this file uses (it is not UTF-8, UTF-16 "
-                "or Windows/Latin-1)",
+                f"cannot tell which text encoding {the_file} uses (it is not UTF-8, "
+                "UTF-16 or Windows/Latin-1)",
                 hint="open it in a spreadsheet and save it as 'CSV UTF-8', then import it again.",
             )
     sample = text[:65536]

@@ -571,6 +571,10 @@ BAD_FILES = {
         zip_bytes({"inner.zip": zip_bytes({"Ads.csv": b"x"})}),
         "this zip has no Connections.csv inside (it holds: inner.zip)",
     ),
+    "zip-with-an-empty-connections-file": (
+        zip_bytes({"Connections.csv": b""}),
+        "export.zip: Connections.csv inside the zip is empty",
+    ),
     "excel-xlsx": (
         zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
         "is an Excel or Word document",
@@ -581,7 +585,7 @@ BAD_FILES = {
     ),
     "unknown-encoding": (
         HEADER.encode() + b"\nJ\x81r\x8dn,D\x90e,,,,,\n",
-        "cannot tell which text encoding this file uses",
+        "cannot tell which text encoding the file uses",
     ),
     "unclosed-quote": (
         (HEADER + '\nJane,Doe,,,"Stripe, Inc.,CEO,15 Mar 2024\n').encode(),
