@@ -123,6 +123,8 @@ class ImportSummary:
 
 
 def _parse(path: Path, text: str, format: str, mapping: Mapping[str, str] | None) -> Parsed:
+    """Read ``text`` as ``format``; "auto" tells vCard by its first line and the CSV kinds
+    by their header row (LinkedIn, then Google, then columns named like coachkit's)."""
     if format == "linkedin":
         return parse_linkedin(path, text)
     if format == "google":
