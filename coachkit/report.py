@@ -374,7 +374,8 @@ def coaching_note(report: Report, *, has_goals: bool = True) -> list[str]:
     overdue = len(plan["overdue"])
     if overdue:
         notes.append(
-            f"You have {_n(overdue, 'follow-up call')} overdue: make them first, and always "
+            f"You have {_n(overdue, 'follow-up call')} overdue: make "
+            f"{'it' if overdue == 1 else 'them'} first, and always "
             "leave the three-part message (why you call, what you admire in their work, a "
             "request for a short conversation)."
         )
