@@ -207,14 +207,15 @@ def week_chart(plan: pd.DataFrame, start: pd.Timestamp | object) -> Figure:
     """A seven-column week: each session a coloured card on its day, in time order."""
     first = pd.Timestamp(start)
     days = [first + pd.Timedelta(days=i) for i in range(7)]
-    by_day: dict[pd.Timestamp, list[tuple[str, str, str]]] = {d: [] for d in days}
+    by_day: dict[pd.Timestamp, list[tuple[str, str, str, str]]] = {d: [] for d in days}
     for row in plan.itertuples(index=False):
         day = pd.Timestamp(row.day)
         if day in by_day:
             # "Research: find potential mentors" -> "Research"; "Call Hana Rossi (Alan)" stays
             # a name: the card only has room for a few words.
             short = str(row.title).split(":")[0].split("(")[0].strip()
-            by_day[day].append((str(row.time), str(row.kind), _short(short, 16)))
+            status = str(getattr(row, "status", "planned"))
+            by_day[day].append((str(row.time), str(row.kind), _short(short, 16), status))
     tallest = max([len(v) for v in by_day.values()] + [1])
     fig = Figure(figsize=(9, 0.9 + 0.75 * tallest))
     ax = fig.subplots()
@@ -229,14 +230,17 @@ def week_chart(plan: pd.DataFrame, start: pd.Timestamp | object) -> Figure:
             ha="center",
             fontweight="bold",
         )
-        for slot, (time, kind, title) in enumerate(sorted(by_day[day])):
+        for slot, (time, kind, title, status) in enumerate(sorted(by_day[day])):
             colour = KIND_COLOURS.get(kind, "#888888")
-            ax.add_patch(
-                _card(column + 0.05, slot + 0.05, 0.9, 0.85, colour),
-            )
+            card = _card(column + 0.05, slot + 0.05, 0.9, 0.85, colour)
+            if status != "planned":  # done or cancelled: faded, so what is left stands out
+                card.set_alpha(0.4)
+            ax.add_patch(card)
             ax.text(column + 0.5, slot + 0.48, f"{time}\n{title}", ha="center", va="center",
                     fontsize=7, color="white")  # fmt: skip
-    ax.set_title("This week (purple: research, blue: outreach, green: calls)", loc="left")
+    ax.set_title(
+        "This week (purple: research, blue: outreach, green: calls; faded: done)", loc="left"
+    )
     return fig
 
 

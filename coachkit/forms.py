@@ -121,7 +121,10 @@ class _Form:
         self.error_labels: dict[str, widgets.HTML] = {}
         self.on_saved: list[Callable[[], None]] = [view.refresh for view in refresh]
         self.save_button = widgets.Button(
-            description=self.save_text, button_style="primary", icon="check"
+            description=self.save_text,
+            button_style="primary",
+            icon="check",
+            layout=widgets.Layout(width="auto"),
         )
         self.save_button.on_click(lambda _button: self.save())
         self.status = widgets.HTML()
@@ -693,8 +696,9 @@ class WeekView(_View):
                 f"{len(plan.overdue)} follow-up call(s) are overdue: make them first "
                 "(notebook 07 lists them)."
             )
+        readable = frame.assign(day=[f"{d:%a %d %b}" for d in frame["day"]])
         self.table.value = overdue + ui.table_html(
-            frame,
+            readable,
             {"day": "Day", "time": "Time", "kind": "What", "title": "Session", "status": "Status"},
             empty="Nothing planned this week.",
         )
@@ -900,7 +904,9 @@ class OutreachForm(_Form):
         self.voicemail_check = widgets.HTML()
         self.voicemail_check.add_class("coachkit-voicemail-check")
         self.sent_on = widgets.DatePicker(value=today)
-        self.sent_button = widgets.Button(description="I sent it: log it", icon="paper-plane")
+        self.sent_button = widgets.Button(
+            description="I sent it: log it", icon="paper-plane", layout=widgets.Layout(width="auto")
+        )
         self.sent_button.on_click(lambda _b: self.mark_sent())
         self.contact.observe(lambda _c: self.load_drafts(), names="value")
         self.body.observe(lambda _c: self._check_body(), names="value")
