@@ -402,11 +402,41 @@ class GoalsForm(_Form):
                 value="\n".join(getattr(goals, kind)),
                 placeholder="e.g.\n" + self._EXAMPLES[kind],
                 layout=widgets.Layout(width="95%", max_width="480px", height="7em"),
+                continuous_update=False,  # checked when the person leaves the field
             )
             area.add_class(f"coachkit-goals-{kind}")
+            area.observe(lambda _change, kind=kind: self.check(kind), names="value")
             setattr(self, kind, area)
             rows.append(self._row(kind, title, area, help_text))
         self.widget = widgets.VBox([*rows, self._footer()])
+
+    def check(self, kind: str) -> str:
+        """Check one list as soon as it is typed, without saving; return the error shown.
+
+        The workbook's own rules are applied in a transaction that is always rolled back, so
+        the live check and the save can never disagree. An empty list is not flagged here:
+        nobody should see red before they have started.
+        """
+        found = _Errors()
+        items = _lines(getattr(self, kind).value)
+        if len(items) > MAX_GOALS:
+            found.add(kind, f"{len(items)} entries: keep the {MAX_GOALS} that matter most")
+        try:
+            with self.wb.transaction():
+                with found.field(kind):
+                    self.wb.set_goals(**{kind: items})
+                raise _Rollback
+        except _Rollback:
+            pass
+        except CoachkitError:
+            return ""  # the workbook is busy: the save will tell
+        message = found.get(kind, "")
+        self.error_labels[kind].value = ui.error_html(message)
+        if message:
+            self.errors[kind] = message
+        else:
+            self.errors.pop(kind, None)
+        return message
 
     industries: widgets.Textarea
     roles: widgets.Textarea

@@ -186,6 +186,18 @@ def test_goals_form_shows_each_error_next_to_its_field_and_writes_nothing(
     assert "Nothing was saved" in form.status.value
 
 
+def test_goals_form_checks_a_list_as_it_is_typed_without_saving(workbook: Workbook) -> None:
+    form = f.GoalsForm(workbook)
+    form.roles.value = "Product\nproduct"
+    assert_error_under(form, "roles", form.roles, "same entry twice")
+    assert form.error_labels["industries"].value == ""  # empty fields are not flagged yet
+    assert workbook.goals.is_empty()  # the check wrote nothing
+    form.roles.value = "Product"
+    assert form.error_labels["roles"].value == ""
+    assert form.errors == {}
+    assert workbook.goals.is_empty()
+
+
 def test_goals_form_asks_for_at_least_one_of_each(workbook: Workbook) -> None:
     form = f.GoalsForm(workbook)
     form.industries.value = "Fintech"
