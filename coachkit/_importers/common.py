@@ -68,11 +68,12 @@ def parse_day(text: str) -> str | None:
 
 # Names and firms repeat across matching, merging and indexing: fold each spelling once.
 fold_firm = functools.lru_cache(maxsize=1 << 16)(firm_key)
-fold_person = functools.lru_cache(maxsize=1 << 17)(person_key)
+fold_person = functools.lru_cache(maxsize=1 << 16)(person_key)
 _SCHEME = re.compile(r"^https?://")
 _LINKEDIN_COUNTRY = re.compile(r"^[a-z]{2}\.linkedin\.com/")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each URL is folded when matched and when indexed
 def url_key(url: str | None) -> str:
     """Fold a profile URL: case, scheme, ``www.``, country subdomain, query, trailing slash."""
     if not url:

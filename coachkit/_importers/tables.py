@@ -145,12 +145,24 @@ def parse_linkedin(path: Path, text: str, records: Records | None = None) -> Par
     if table is None:
         raise no_header(path, text, "LinkedIn Connections.csv")
     parsed = Parsed("linkedin")
+    # Column positions once, not per row: this loop runs for every connection (30,000+).
+    fields = ("first_name", "last_name", "firm", "position", "email", "profile_url")
+    spots = [
+        table.columns.get(name)
+        for name in ("first name", "last name", "company", "position", "email address", "url")
+    ]
+    if spots[4] is None:
+        spots[4] = table.columns.get("email")
+    connected = table.columns.get("connected on")
     for line, cells in table.body:
         if not cells or not _check_row(parsed, table, line, cells):
             continue
-        get = _Cells(table.columns, cells)
-        first, last = get("first name"), get("last name")
-        name = " ".join(p for p in (first, last) if p)
+        size = len(cells)
+        values = {
+            key: cells[spot].strip() if spot is not None and spot < size else ""
+            for key, spot in zip(fields, spots, strict=True)
+        }
+        name = " ".join(p for p in (values["first_name"], values["last_name"]) if p)
         if not name:
             parsed.skipped.append((line, "no name (a member who left LinkedIn)"))
             continue
@@ -159,19 +171,10 @@ def parse_linkedin(path: Path, text: str, records: Records | None = None) -> Par
                 (line, "anonymous 'LinkedIn Member' (LinkedIn does not say who this is)")
             )
             continue
-        parsed.add(
-            line,
-            {
-                "name": name,
-                "first_name": first,
-                "last_name": last,
-                "firm": get("company"),
-                "position": get("position"),
-                "email": get("email address", "email"),
-                "profile_url": get("url", "profile url"),
-                "connected_on": get("connected on"),
-            },
-        )
+        values["name"] = name
+        if connected is not None and connected < size:
+            values["connected_on"] = cells[connected]
+        parsed.add(line, values)
     return parsed
 
 
