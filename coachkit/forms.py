@@ -548,6 +548,9 @@ class _View(widgets.VBox):
             self.chart.value = ui.figure_png(figure)
             self.chart.layout.display = ""
 
+    def _title(self, text: str) -> None:
+        self.heading.value = f"<h4 style='margin:8px 0 4px'>{html.escape(text)}</h4>"
+
     def refresh(self) -> None:  # pragma: no cover - every view overrides it
         raise NotImplementedError
 
@@ -573,6 +576,11 @@ class MentorView(_View):
             )
             return
         self.frame = rank_mentors(self.wb, limit=self.limit)
+        fresh = int((~self.frame["approached"].astype(bool)).sum()) if len(self.frame) else 0
+        self._title(
+            f"Your mentor shortlist: the {len(self.frame)} closest matches, "
+            f"{fresh} not contacted yet"
+        )
         self._show_chart(ui.mentor_chart(self.frame) if len(self.frame) else None)
         self.table.value = ui.table_html(
             self.frame,
@@ -607,6 +615,13 @@ class MosaicView(_View):
                 _order=frame["status"].map(order), _gap=frame["status"] == "no contact yet"
             ).sort_values(["_order", "firm"])
         self.frame = frame.reset_index(drop=True)
+        covered = int((self.frame["status"] == "covered").sum()) if len(self.frame) else 0
+        self._title(
+            f"Your mosaic: {len(self.frame)} firms in your target space, "
+            f"{covered} with a conversation already"
+            if len(self.frame)
+            else "Your mosaic of firms"
+        )
         self._show_chart(ui.mosaic_chart(self.frame) if len(self.frame) else None)
         self.table.value = ui.table_html(
             self.frame,
@@ -1244,6 +1259,13 @@ class FollowUpView(_View):
             ["_overdue", "due"], ascending=[False, True]
         )
         self.frame = frame.reset_index(drop=True)
+        late = int(self.frame["_overdue"].sum())
+        self._title(
+            f"{len(self.frame)} follow-up call(s) to make"
+            + (f", {late} overdue: those first" if late else "")
+            if len(self.frame)
+            else "Follow-up calls"
+        )
         self.table.value = ui.table_html(
             self.frame,
             {
@@ -1276,6 +1298,12 @@ class ReferralView(_View):
         referred = self.frame[self.frame["referred_by"].notna()]
         names = dict(zip(tree["id"], tree["name"], strict=True))
         referred = referred.assign(by=[names.get(int(i), "") for i in referred["referred_by"]])
+        givers = referred["referred_by"].nunique()
+        self._title(
+            f"Your referral tree: {len(referred)} name(s) given by {givers} people"
+            if len(referred)
+            else "Your referral tree"
+        )
         self._show_chart(ui.referral_chart(self.frame) if len(referred) else None)
         self.table.value = ui.table_html(
             referred.sort_values(["generation", "by", "name"]),
