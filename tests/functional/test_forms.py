@@ -496,6 +496,7 @@ def test_log_form_logs_a_reached_call_with_its_referrals(workbook: Workbook) -> 
     assert (form.notes.value, form.referrals.value) == ("", "")
     assert "Sam Lee (Qonto)" in dict(form.contact.options)  # can be picked at once
     assert set(tree.frame["name"]) == {"Elena Okoye", "Sam Lee", "Mia Chen"}
+    assert "2 name(s) given by 1 people" in tree.heading.value
     assert tree.chart.value.tobytes().startswith(b"\x89PNG")
 
 
@@ -553,6 +554,7 @@ def test_follow_up_view_puts_overdue_calls_first_in_red(workbook: Workbook) -> N
     assert list(view.frame["contact"]) == ["Elena Okoye", "Bob Baker"]
     assert list(view.frame["status"]) == ["overdue", "open"]
     assert "#fdecea" in view.table.value  # the overdue row is tinted
+    assert "2 follow-up call(s) to make, 1 overdue" in view.heading.value
 
 
 def test_views_on_an_empty_workbook_say_what_to_do_next(workbook: Workbook) -> None:
