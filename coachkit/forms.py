@@ -1300,7 +1300,8 @@ class ReferralView(_View):
         referred = referred.assign(by=[names.get(int(i), "") for i in referred["referred_by"]])
         givers = referred["referred_by"].nunique()
         self._title(
-            f"Your referral tree: {len(referred)} name(s) given by {givers} people"
+            f"Your referral tree: {len(referred)} name(s) given by {givers} "
+            + ("person" if givers == 1 else "people")
             if len(referred)
             else "Your referral tree"
         )

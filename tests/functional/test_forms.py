@@ -496,7 +496,7 @@ def test_log_form_logs_a_reached_call_with_its_referrals(workbook: Workbook) -> 
     assert (form.notes.value, form.referrals.value) == ("", "")
     assert "Sam Lee (Qonto)" in dict(form.contact.options)  # can be picked at once
     assert set(tree.frame["name"]) == {"Elena Okoye", "Sam Lee", "Mia Chen"}
-    assert "2 name(s) given by 1 people" in tree.heading.value
+    assert "2 name(s) given by 1 person" in tree.heading.value
     assert tree.chart.value.tobytes().startswith(b"\x89PNG")
 
 
