@@ -206,7 +206,9 @@ def _engine_class() -> type:
                 shutdown_kernel="immediate",
             )
             try:
-                return PapermillNotebookClient(nb_man, **final).execute()
+                # cleanup_kc: nbclient stops its channels and kills the kernel at the end,
+                # as it does for kernels it started itself.
+                return PapermillNotebookClient(nb_man, **final).execute(cleanup_kc=True)
             finally:
                 shutdown(km)
 

@@ -353,12 +353,19 @@ def run_cohort(
     summary_folder = Path(out_dir) / COHORT_FOLDER / week
 
     def one(folder: Path) -> ReportPaths:
-        km = None
-        if zygote is not None:
-            from . import _warm
+        from jupyter_core.utils import ensure_event_loop
 
-            km = _warm.start_kernel(zygote=zygote)
-        return run_report(folder, week, today_iso, out_dir, engine=engine, kernel_manager=km)
+        try:
+            km = None
+            if zygote is not None:
+                from . import _warm
+
+                km = _warm.start_kernel(zygote=zygote)
+            return run_report(folder, week, today_iso, out_dir, engine=engine, kernel_manager=km)
+        finally:
+            # jupyter's run_sync left an event loop in this worker thread: close it here, as
+            # a worker thread's loop is otherwise never closed (the next task makes a new one).
+            ensure_event_loop().close()
 
     try:
         with (

@@ -666,8 +666,15 @@ def write_private(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
 
 def _private_dir(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
+    """Create ``folder`` and any missing parent, each 0700; leave existing folders alone."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)  # mkdir's mode is masked by the umask
     return folder
 
 

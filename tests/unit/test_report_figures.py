@@ -217,7 +217,7 @@ def test_every_participant_string_is_escaped_in_the_html_pieces(report) -> None:
     assert "Zoë &lt;Test&gt; &amp; Co" in pieces
     assert "<Test>" not in pieces
     assert pieces.count('src="data:image/png;base64,') == 2  # funnel and network charts
-    assert "http" not in pieces
+    assert "http:" not in pieces and "https:" not in pieces
 
 
 def test_summary_is_json_with_every_section(report) -> None:
