@@ -178,6 +178,9 @@ class _Form:
             errors.add(exc.field, _explain(exc))
         except CoachkitError as exc:
             errors.add("form", _explain(exc))
+        except OSError as exc:  # a full disk or a folder made read-only: say so, calmly
+            where = exc.filename or self.wb.folder
+            errors.add("form", f"could not write to {where}: {exc.strerror or exc}")
         self.show_errors({self._where(f): m for f, m in errors.items()})
         if self.errors:
             self.status.value = ui.error_html(
@@ -1031,6 +1034,11 @@ class OutreachForm(_Form):
             errors.add("subject", "write a subject (it is what makes them open it)")
         if not self.body.value.strip():
             errors.add("body", "write the email (or pick a contact to get a draft)")
+        for name in ("subject", "body", "voicemail"):
+            try:  # a lone surrogate (broken paste) cannot be saved as UTF-8
+                getattr(self, name).value.encode("utf-8")
+            except UnicodeEncodeError:
+                errors.add(name, "holds characters that are not valid text: please retype it")
         if errors:
             return ""
         path = self._draft_path(self.contact.value)

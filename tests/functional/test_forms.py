@@ -432,6 +432,16 @@ def test_outreach_form_saves_drafts_privately_and_reloads_them(workbook: Workboo
     assert workbook.activities().empty  # saving drafts sends nothing
 
 
+def test_outreach_form_reports_a_folder_it_cannot_write(workbook: Workbook) -> None:
+    ids = people(workbook)
+    (workbook.folder / "drafts").write_text("a file where the drafts folder should be")
+    form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
+    form.contact.value = ids["Bob Baker"]
+    form.save_button.click()
+    assert "could not write to" in form.errors["form"]
+    assert "could not write to" in html.unescape(form.error_labels["form"].value)
+
+
 def test_outreach_form_logs_a_sent_email_and_plans_the_call(workbook: Workbook) -> None:
     ids = people(workbook)
     form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
