@@ -13,14 +13,16 @@ _LEGAL_SUFFIXES = {
     "co", "company", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "srl", "spa", "ab", "oy",
     "as", "pty", "pte", "kk", "kg", "se", "group", "holdings",
 }  # fmt: skip
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Any run of non-letters and non-digits (Unicode-aware: Cyrillic or CJK names must not fold to "").
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def fold_text(text: str) -> str:
     """Lower-case, strip accents and punctuation ("Zürich-Nord" becomes "zurich nord")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", ascii_only.casefold().replace("&", " and ")).strip()
+    if not text.isascii():  # most names are ASCII: skip the costly decomposition
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", text.casefold().replace("&", " and ")).strip()
 
 
 def firm_key(name: str | None) -> str:
@@ -46,11 +48,11 @@ def firm_key(name: str | None) -> str:
     if not name:
         return ""
     words = fold_text(name).split()
-    # Drop legal suffixes from the end only, and never the whole name ("The Company").
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
+    # Drop a leading "the", then legal suffixes from the end only, never the whole name.
     if len(words) > 1 and words[0] == "the":
         words.pop(0)
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
     return " ".join(words)
 
 
