@@ -151,7 +151,8 @@ def _validate_profile_value(name: str, value: Any) -> Any:
 
             try:
                 ZoneInfo(str(value))
-            except (ZoneInfoNotFoundError, ValueError):
+            # OSError: a long or odd name is looked up as a file path (ENAMETOOLONG...)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
                 raise ValidationError(
                     name, f"{value!r} is not a time zone", hint="use a name like Europe/Paris."
                 ) from None
