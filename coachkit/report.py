@@ -22,6 +22,7 @@ import html
 import io
 import json
 import os
+import queue
 import sys
 import tempfile
 import threading
@@ -201,7 +202,11 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
     week = weeks.week_label(start, profile.week_start)  # normalise "2026w48" to "2026-W48"
     month_start = dt.date(end.year, end.month, 1)
 
-    frame = progress.progress(wb, week)
+    # Read the activities once; every count below is a pure function of these events.
+    with wb.snapshot():
+        activities, targets = wb.activities(), wb.targets
+    events = progress.metric_events(activities)
+    frame = progress.progress_frame(events, targets, week, profile.week_start)
     scorecard = [
         {
             "metric": row["metric"],
@@ -219,10 +224,10 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
     ]
     funnel_keys = ("outreach", "replies", "calls", "calls_reached", "voicemails", "meetings",
                    "referrals", "new_contacts")  # fmt: skip
-    first_day = _first_activity_day(wb) or start
+    first_day = activities["date"].min().date() if len(activities) else start
     funnel = {
         name: {
-            k: int(v) for k, v in progress.count_activities(wb, a, b).items() if k in funnel_keys
+            k: int(v) for k, v in progress.count_events(events, a, b).items() if k in funnel_keys
         }
         for name, (a, b) in {
             "week": (start, end),
@@ -258,7 +263,7 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
         plan=plan,
         network=_jsonable(net),
         mosaic=mosaic,
-        recent=_recent_weeks(wb, start, profile.week_start),
+        recent=_recent_weeks(events, targets, start, profile.week_start),
     )
     report.coaching = coaching_note(report, has_goals=not profile.goals.is_empty())
     return report
@@ -267,31 +272,28 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
 RECENT_WEEKS = 4
 
 
-def _recent_weeks(wb: Workbook, start: dt.date, week_start: int) -> list[dict[str, Any]]:
+def _recent_weeks(
+    events: Any, targets: list[Any], start: dt.date, week_start: int
+) -> list[dict[str, Any]]:
     """The weeks before the report's: were the weekly targets met, and was outreach sent?"""
     from . import progress, weeks
 
     rows = []
     for back in range(RECENT_WEEKS, 0, -1):
         label = weeks.week_label(start - dt.timedelta(weeks=back), week_start)
-        frame = progress.progress(wb, label)
+        frame = progress.progress_frame(events, targets, label, week_start)
         weekly = frame[(frame["period"] == "week") & frame["counted"]]
-        counts = {r["metric"]: int(r["actual"]) for r in frame.to_dict("records")}
-        a, b = weeks.week_range(label, week_start)
+        first, last = weeks.week_range(label, week_start)
+        counts = progress.count_events(events, first, last)
         rows.append(
             {
                 "week": label,
                 "weekly_targets_met": bool(weekly["on_target"].all()),
-                "outreach": int(progress.count_activities(wb, a, b)["outreach"]),
-                "new_contacts": counts.get("new_contacts", 0),
+                "outreach": counts["outreach"],
+                "new_contacts": counts["new_contacts"],
             }
         )
     return rows
-
-
-def _first_activity_day(wb: Workbook) -> dt.date | None:
-    first = wb.query("SELECT MIN(on_date) AS day FROM activities")["day"].iloc[0]
-    return dt.date.fromisoformat(first) if first else None
 
 
 def _plan(wb: Workbook, today: dt.date, end: dt.date, next_week: str) -> dict[str, Any]:
@@ -437,7 +439,7 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[Any]], css: str = "")
 def _png(fig: Any, alt: str) -> str:
     """Render a matplotlib figure as an embedded ``<img>`` (no file, no URL)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=80)  # a fixed layout: one draw, not two
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img class="ck-chart" alt="{_e(alt)}" src="data:image/png;base64,{data}"/>'
 
@@ -447,7 +449,7 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height))
+    fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 
@@ -755,7 +757,30 @@ table.ck th {{ background: #eef3f6; }}
 """
 
 
-_EXPORTERS = threading.local()  # one exporter per thread: its templates compile only once
+# Exporters ready for use, one per concurrent export: building one compiles its templates
+# (a few tenths of a second), so each is reused, but never by two threads at once.
+_EXPORTERS: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+
+def _new_exporter() -> Any:
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+
+
+def _prewarm_export() -> None:
+    """Import nbconvert and compile its templates while the kernel runs (a side thread)."""
+    import nbformat
+
+    exporter = _new_exporter()
+    exporter.from_notebook_node(nbformat.v4.new_notebook())
+    _EXPORTERS.put(exporter)
 
 
 def export_html(nb: Any, title: str) -> str:
@@ -765,19 +790,14 @@ def export_html(nb: Any, title: str) -> str:
     coachkit's own, with inline CSS and no script or stylesheet URL at all, and a Content
     Security Policy that forbids scripts, so that it opens offline and runs nothing.
     """
-    exporter = getattr(_EXPORTERS, "html", None)
-    if exporter is None:
-        from nbconvert import HTMLExporter
-
-        exporter = HTMLExporter(
-            template_name="basic",
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            exclude_anchor_links=True,
-        )
-        _EXPORTERS.html = exporter
-    body, _resources = exporter.from_notebook_node(nb)
+    try:
+        exporter = _EXPORTERS.get_nowait()
+    except queue.Empty:
+        exporter = _new_exporter()
+    try:
+        body, _resources = exporter.from_notebook_node(nb)
+    finally:
+        _EXPORTERS.put(exporter)
     return _PAGE.format(title=html.escape(title), body=body)
 
 
@@ -869,6 +889,8 @@ def run_report(
         # Start the kernel first: it boots (and imports pandas, matplotlib, coachkit) while
         # this process imports papermill and nbconvert.
         kernel_manager = _warm.start_kernel()
+        if _EXPORTERS.empty():
+            threading.Thread(target=_prewarm_export, daemon=True).start()
     try:
         folder, label, today_iso, participant = _prepare(workbook, week, today)
     except BaseException:
