@@ -44,6 +44,7 @@ from .workbook import (
     OUTREACH_CHANNELS,
     WEEKDAYS,
     Workbook,
+    create_workbook,
 )
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "LogForm",
     "MentorView",
     "MosaicView",
+    "OpenWorkbookForm",
     "OutreachForm",
     "ProfileForm",
     "ProgressView",
@@ -73,11 +75,14 @@ __all__ = [
     "log_form",
     "mentor_view",
     "mosaic_view",
+    "open_or_create",
+    "open_workbook_form",
     "outreach_form",
     "parse_referrals",
     "profile_form",
     "progress_view",
     "referral_view",
+    "resolve_workbook",
     "schedule_form",
     "targets_form",
     "week_view",
@@ -248,6 +253,81 @@ class WorkbookCard(widgets.HTML):
 def workbook_card(wb: Workbook) -> WorkbookCard:
     """A short card saying where the workbook lives and what it holds."""
     return WorkbookCard(wb)
+
+
+DEFAULT_WORKBOOK = "~/coachkit-workbook"
+
+
+def chosen_workbook_file() -> Path:
+    """Where notebook 01 remembers the folder a participant chose (``$XDG_CONFIG_HOME``)."""
+    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config) / "coachkit" / "workbook-folder"
+
+
+def resolve_workbook(workbook: str | os.PathLike[str] = "") -> Path:
+    """The workbook folder a notebook should use.
+
+    The folder given (the notebook's ``workbook`` parameter or ``COACHKIT_WORKBOOK``) wins;
+    without one, the folder chosen in notebook 01; without that, ``~/coachkit-workbook``.
+    """
+    if str(workbook).strip():
+        return Path(str(workbook).strip()).expanduser()
+    remembered = chosen_workbook_file()
+    if remembered.is_file():
+        text = remembered.read_text(encoding="utf-8").strip()
+        if text:
+            return Path(text).expanduser()
+    return Path(DEFAULT_WORKBOOK).expanduser()
+
+
+def open_or_create(workbook: str | os.PathLike[str] = "") -> Workbook:
+    """Open the notebook's workbook (see :func:`resolve_workbook`), creating it if new."""
+    return create_workbook(resolve_workbook(workbook), exist_ok=True)
+
+
+class OpenWorkbookForm(_Form):
+    """Use another workbook folder (created if new); the other notebooks follow the choice.
+
+    After a successful save, ``form.wb`` is the newly opened workbook.
+    """
+
+    save_text = "Use this folder"
+
+    def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
+        self._views = list(refresh)
+        super().__init__(wb, self._views)
+        self.folder = widgets.Text(value=str(wb.folder), layout=_WIDE)
+        self.widget = widgets.VBox(
+            [
+                self._row(
+                    "folder", "Workbook folder", self.folder,
+                    "an existing workbook, or a new folder to start one in",
+                ),
+                self._footer(),
+            ]
+        )  # fmt: skip
+
+    def _write(self, errors: _Errors) -> str:
+        text = self.folder.value.strip()
+        if not text:
+            errors.add("folder", "write the folder to keep your workbook in")
+            return ""
+        folder = Path(text).expanduser()
+        if folder.exists() and not folder.is_dir():
+            errors.add("folder", f"{folder} is a file, not a folder: choose another name")
+            return ""
+        with errors.field("folder"):
+            opened = create_workbook(folder, exist_ok=True)
+        if errors:
+            return ""
+        _write_private(chosen_workbook_file(), str(opened.folder) + "\n")
+        self.wb = opened
+        for view in self._views:
+            view.wb = opened  # the card (and views) now describe the chosen workbook
+        return (
+            f"Now using {opened.folder}. The other notebooks use it too; reload this page "
+            "(or Run All Cells) to import into it."
+        )
 
 
 class ProfileForm(_Form):
@@ -1418,3 +1498,8 @@ def mosaic_view(wb: Workbook) -> MosaicView:
 def calendar_form(wb: Workbook, today: dt.date) -> widgets.VBox:
     """Download the schedule as a calendar file (notebook 04)."""
     return CalendarForm(wb, today).widget
+
+
+def open_workbook_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+    """Choose the workbook folder (notebook 01)."""
+    return OpenWorkbookForm(wb, refresh).widget

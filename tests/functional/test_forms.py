@@ -75,6 +75,64 @@ def people(wb: Workbook) -> dict[str, int]:
 
 
 # -- profile, import, contacts --------------------------------------------------------------------
+@pytest.fixture
+def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private home and config folder, so no test reads or writes the real ones."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+def test_resolve_workbook_prefers_given_then_chosen_then_default(
+    config_home: Path, tmp_path: Path
+) -> None:
+    assert f.resolve_workbook("") == tmp_path / "home" / "coachkit-workbook"
+    assert f.resolve_workbook(" ~/elsewhere ") == tmp_path / "home" / "elsewhere"
+    f.chosen_workbook_file().parent.mkdir(parents=True)
+    f.chosen_workbook_file().write_text(str(tmp_path / "chosen") + "\n")
+    assert f.resolve_workbook("") == tmp_path / "chosen"
+    assert f.resolve_workbook(tmp_path / "given") == tmp_path / "given"
+    with f.open_or_create("") as wb:
+        assert wb.folder == tmp_path / "chosen"
+
+
+def test_open_workbook_form_switches_folder_and_remembers_it(
+    workbook: Workbook, config_home: Path, tmp_path: Path
+) -> None:
+    card = f.workbook_card(workbook)
+    form = f.OpenWorkbookForm(workbook, refresh=[card])
+    form.folder.value = str(tmp_path / "synced" / "networking")
+    form.save_button.click()
+    assert form.errors == {}
+    assert form.wb.folder == tmp_path / "synced" / "networking"
+    assert (form.wb.folder / "workbook.sqlite").is_file()
+    assert "synced/networking" in card.value  # the card describes the new workbook
+    assert f.resolve_workbook("") == form.wb.folder  # the other notebooks follow
+    assert stat.S_IMODE(f.chosen_workbook_file().stat().st_mode) == 0o600
+    form.wb.close()
+
+
+def test_open_workbook_form_refuses_a_file_and_a_damaged_workbook(
+    workbook: Workbook, config_home: Path, tmp_path: Path
+) -> None:
+    form = f.OpenWorkbookForm(workbook)
+    (tmp_path / "notes.txt").write_text("not a folder")
+    form.folder.value = str(tmp_path / "notes.txt")
+    form.save_button.click()
+    assert_error_under(form, "folder", form.folder, "is a file, not a folder")
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "workbook.sqlite").write_bytes(b"garbage" * 100)
+    form.folder.value = str(damaged)
+    form.save_button.click()
+    assert_error_under(form, "folder", form.folder, "not a coachkit workbook")
+    form.folder.value = "  "
+    form.save_button.click()
+    assert_error_under(form, "folder", form.folder, "write the folder")
+    assert form.wb is workbook
+    assert not f.chosen_workbook_file().exists()
+
+
 def test_profile_form_saves_name_and_timezone(workbook: Workbook) -> None:
     form = f.ProfileForm(workbook)
     form.name.value = "  Ana Lima "
@@ -582,6 +640,7 @@ def test_views_on_an_empty_workbook_say_what_to_do_next(workbook: Workbook) -> N
 def test_factories_return_displayable_containers(workbook: Workbook) -> None:
     today = dt.date(2026, 11, 25)
     for container in (
+        f.open_workbook_form(workbook),
         f.profile_form(workbook), f.import_form(workbook), f.contact_form(workbook),
         f.goals_form(workbook), f.firm_tags_form(workbook), f.schedule_form(workbook),
         f.targets_form(workbook), f.outreach_form(workbook, today), f.log_form(workbook, today),

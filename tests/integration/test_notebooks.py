@@ -57,9 +57,7 @@ def test_stored_notebook_is_clean_and_parameterised(path: Path) -> None:
     assert book.cells[0].cell_type == "markdown" and book.cells[0].source.startswith("# ")
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    assert 'workbook = os.environ.get("COACHKIT_WORKBOOK", "~/coachkit-workbook")' in (
-        tagged[0].source
-    )
+    assert 'workbook = os.environ.get("COACHKIT_WORKBOOK", "")' in tagged[0].source
     # Thin: markdown and a few calls into coachkit, no logic in the notebook.
     assert all(len(cell.source.splitlines()) <= 10 for cell in code)
 
