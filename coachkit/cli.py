@@ -523,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("reports"), help="the reports folder (default: reports)"
     )
     cohort_report.add_argument(
-        "--jobs", type=int, default=None, help="reports made at once (default: CPU count)"
+        "--jobs", type=int, default=None, help="reports made at once (default: 2 per CPU)"
     )
     cohort_report.add_argument(
         "--engine", choices=("coachkit", "nbclient"), default="coachkit", help=argparse.SUPPRESS

@@ -320,7 +320,7 @@ def run_cohort(
         The reports folder: ``<participant>/<week>/`` for each, ``_cohort/<week>/`` for the
         summary.
     jobs
-        Reports made at once (default: the number of CPUs).
+        Reports made at once (default: twice the number of CPUs, at most 8).
     engine
         ``"coachkit"`` (kernels forked from a warm zygote) or ``"nbclient"`` (papermill's
         own engine, a kernel started from scratch per participant).
@@ -341,7 +341,8 @@ def run_cohort(
     today_iso = parse_date(today, "today").isoformat()
     week_range(week, 0)  # a bad week name fails before any work
     folders = find_workbooks(cohort)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    # A report waits on its kernel part of the time: two per CPU keep the CPUs busy.
+    jobs = max(1, jobs or min(8, 2 * (os.cpu_count() or 1)))
     zygote = None
     if engine == "coachkit":
         from . import _warm
