@@ -95,7 +95,19 @@ ALTER TABLE activities ADD COLUMN related_contact_id INTEGER
 CREATE INDEX contacts_referred_by ON contacts (referred_by);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Version 3 (the guided notebooks): outreach drafts a participant is working on, one per contact,
+# kept in the workbook so that saving them is a transaction like every other write.
+_V3 = """
+CREATE TABLE drafts (
+    contact_id INTEGER PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
+    subject TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    voicemail TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import os
 import re
 import tempfile
@@ -89,7 +88,6 @@ __all__ = [
     "workbook_card",
 ]
 
-DRAFTS_DIR = "drafts"
 _WIDE = widgets.Layout(width="95%", max_width="640px")
 _TALL = widgets.Layout(width="95%", max_width="640px", height="8em")
 _CONVERSATION_KINDS = ("call", "meeting")
@@ -1010,7 +1008,7 @@ def _escape(text: object) -> str:
 class OutreachForm(_Form):
     """The first email and the voicemail script for one contact, checked as you type.
 
-    ``save_button`` keeps the drafts in the workbook folder (``drafts/``); ``sent_button``
+    ``save_button`` keeps the drafts in the workbook; ``sent_button``
     records the email as sent (an outreach on ``sent_on``), which plans the follow-up call.
     """
 
@@ -1056,9 +1054,6 @@ class OutreachForm(_Form):
         )  # fmt: skip
         self.load_drafts()
 
-    def _draft_path(self, contact_id: int) -> Path:
-        return self.wb.folder / DRAFTS_DIR / f"contact-{int(contact_id)}.json"
-
     def load_drafts(self) -> None:
         """Show the saved drafts for the chosen contact, or fresh ones from the method."""
         contact_id = self.contact.value
@@ -1066,9 +1061,8 @@ class OutreachForm(_Form):
             self.subject.value = self.body.value = self.voicemail.value = ""
             self.check_voicemail()
             return
-        path = self._draft_path(contact_id)
-        if path.is_file():
-            saved = json.loads(path.read_text(encoding="utf-8"))
+        saved = self.wb.get_draft(contact_id)
+        if saved is not None:
             self.subject.value = saved.get("subject", "")
             self.body.value = saved.get("body", "")
             self.voicemail.value = saved.get("voicemail", "")
@@ -1121,10 +1115,12 @@ class OutreachForm(_Form):
                 errors.add(name, "holds characters that are not valid text: please retype it")
         if errors:
             return ""
-        path = self._draft_path(self.contact.value)
-        data = {"subject": self.subject.value, "body": self.body.value,
-                "voicemail": self.voicemail.value}  # fmt: skip
-        _write_private(path, json.dumps(data, ensure_ascii=False, indent=1))
+        self.wb.save_draft(
+            self.contact.value,
+            subject=self.subject.value,
+            body=self.body.value,
+            voicemail=self.voicemail.value,
+        )
         return f"Drafts saved for {self.contact.label}."
 
     def mark_sent(self) -> bool:

@@ -826,6 +826,34 @@ class Workbook:
             if conn.execute("DELETE FROM activities WHERE id = ?", (activity_id,)).rowcount == 0:
                 raise NotFoundError(f"there is no activity {activity_id}.")
 
+    # -- outreach drafts -----------------------------------------------------------------------
+    def save_draft(self, contact_id: int, *, subject: str, body: str, voicemail: str = "") -> None:
+        """Keep the email and voicemail drafts for one contact (replacing earlier ones)."""
+        values = {
+            "subject": _clean_text(subject, "subject", 500) or "",
+            "body": _clean_text(body, "body", 20000) or "",
+            "voicemail": _clean_text(voicemail, "voicemail", 5000) or "",
+        }
+        with self.transaction() as conn:
+            self._require_contact(conn, contact_id)
+            conn.execute(
+                "INSERT INTO drafts (contact_id, subject, body, voicemail) "
+                "VALUES (:contact_id, :subject, :body, :voicemail) "
+                "ON CONFLICT (contact_id) DO UPDATE SET subject = excluded.subject, "
+                "body = excluded.body, voicemail = excluded.voicemail, "
+                "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                {"contact_id": int(contact_id), **values},
+            )
+
+    def get_draft(self, contact_id: int) -> dict[str, str] | None:
+        """Return the saved drafts for a contact (subject, body, voicemail), or None."""
+        row = self._conn.execute(
+            "SELECT subject, body, voicemail FROM drafts WHERE contact_id = ?", (int(contact_id),)
+        ).fetchone()
+        return (
+            None if row is None else dict(zip(("subject", "body", "voicemail"), row, strict=True))
+        )
+
     # -- copies ---------------------------------------------------------------------------------
     def backup(self, destination: str | os.PathLike[str]) -> Path:
         """Write a consistent copy of the workbook (SQLite's online backup API).

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import json
 import stat
 from pathlib import Path
 
@@ -473,7 +472,7 @@ def test_outreach_form_warns_about_a_job_request_in_the_email(workbook: Workbook
     assert "coachkit-warning" in form.body_advice.value
 
 
-def test_outreach_form_saves_drafts_privately_and_reloads_them(workbook: Workbook) -> None:
+def test_outreach_form_saves_drafts_in_the_workbook_and_reloads_them(workbook: Workbook) -> None:
     ids = people(workbook)
     form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
     form.contact.value = ids["Bob Baker"]
@@ -481,23 +480,25 @@ def test_outreach_form_saves_drafts_privately_and_reloads_them(workbook: Workboo
     form.body.value = "Dear Bob, how did you get where you are?"
     form.voicemail.value = "Hello Bob."
     form.save_button.click()
-    path = workbook.folder / "drafts" / f"contact-{ids['Bob Baker']}.json"
-    assert json.loads(path.read_text())["subject"] == "Your path into baking"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert workbook.get_draft(ids["Bob Baker"])["subject"] == "Your path into baking"
+    assert not (workbook.folder / "drafts").exists()  # nothing outside the workbook file
     again = f.OutreachForm(workbook, dt.date(2026, 11, 25))
     again.contact.value = ids["Bob Baker"]
     assert (again.subject.value, again.voicemail.value) == ("Your path into baking", "Hello Bob.")
     assert workbook.activities().empty  # saving drafts sends nothing
 
 
-def test_outreach_form_reports_a_folder_it_cannot_write(workbook: Workbook) -> None:
+def test_outreach_form_refuses_an_overlong_subject_and_keeps_the_old_draft(
+    workbook: Workbook,
+) -> None:
     ids = people(workbook)
-    (workbook.folder / "drafts").write_text("a file where the drafts folder should be")
+    workbook.save_draft(ids["Bob Baker"], subject="Kept", body="Dear Bob")
     form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
     form.contact.value = ids["Bob Baker"]
+    form.subject.value = "x" * 501
     form.save_button.click()
-    assert "could not write to" in form.errors["form"]
-    assert "could not write to" in html.unescape(form.error_labels["form"].value)
+    assert "subject" in form.errors
+    assert workbook.get_draft(ids["Bob Baker"])["subject"] == "Kept"
 
 
 def test_outreach_form_logs_a_sent_email_and_plans_the_call(workbook: Workbook) -> None:
