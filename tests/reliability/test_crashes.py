@@ -95,3 +95,50 @@ def open_workbook_file(db: Path):
     folder.mkdir(mode=0o700, exist_ok=True)
     os.replace(db, folder / "workbook.sqlite")
     return open_workbook(folder)
+
+
+BIG_IMPORT = 20_000
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory) -> Path:
+    """A LinkedIn Connections.csv of 20,000 people (an import that takes a good fraction of
+    a second, so that kills land in the middle of it)."""
+    path = tmp_path_factory.mktemp("export") / "Connections.csv"
+    rows = [
+        "Notes:",
+        '"When exporting your connection data, you may notice that some of the email '
+        'addresses are missing."',
+        "",
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+    ]
+    rows += [
+        f'Person{i},Last{i},https://www.linkedin.com/in/p{i},,"Firm {i % 700}, Inc.",'
+        f"Engineer {i},15 Mar 2024"
+        for i in range(BIG_IMPORT)
+    ]
+    path.write_text("\ufeff" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("delay", (0.2, 0.5, 0.8, 1.1, 1.6))
+def test_a_kill_during_an_import_keeps_all_or_none(tmp_path, big_export, delay, figures) -> None:
+    from coachkit.importers import import_contacts
+
+    folder = tmp_path / "wb"
+    with create_workbook(folder) as wb:
+        wb.add_contact("Already there", firm="Old Firm")
+    worker = start_worker("import", folder, big_export)
+    _kill_after(worker, delay)
+
+    assert integrity(folder / "workbook.sqlite") == "ok"
+    with open_workbook(folder) as wb:
+        contacts, firms = len(wb.contacts()), len(wb.firms())
+        assert (contacts, firms) in ((1, 1), (1 + BIG_IMPORT, 1 + 700)), (contacts, firms)
+        # Importing again after the crash finishes the job, without duplicates.
+        summary = import_contacts(wb, big_export)
+        assert len(wb.contacts()) == 1 + BIG_IMPORT
+        assert summary.added == (BIG_IMPORT if contacts == 1 else 0)
+    figures.add("crashes: kills survived", 1)
+    figures.add("crashes: import kills that kept none", contacts == 1)
+    figures.add("crashes: import kills that kept all", contacts > 1)
