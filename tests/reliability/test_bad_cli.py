@@ -74,6 +74,10 @@ PLAUSIBLE = {
     "weeks": ("1", "4", "0", "-1", "520", "100000"),
     "map": ("name=Full name", "firm=Org", "name=", "bogus=Org", "name=Nope"),
     "name": ("Ana Lima", "x" * 201),
+    "metric": ("calls", "new_contacts", "meetings", "coffee chats", "x" * 61, " "),
+    "amount": ("2", "0", "-1", "1001", "3.5", "1e3"),
+    "label": ("calls", "<b>calls</b>", ""),
+    "period": ("week", "month"),
 }
 # Where a path argument points, weighted towards the cases that reach coachkit.
 PATHS = {

@@ -3,6 +3,7 @@ during the writes sees consistent data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.reliability
 
 WRITES_PER_PROCESS = 1000
 PAIRS = 400
+TODAY = dt.date(2026, 11, 25)
 
 
 def _start_together(*workers) -> None:
@@ -100,3 +102,21 @@ def test_plain_sqlite_reader_never_blocks_a_writer(tmp_path: Path) -> None:
         assert reader.execute("SELECT count(*) FROM activities").fetchone()[0] == before + 1
     finally:
         reader.close()
+
+
+def test_cached_engine_reads_see_another_processs_writes(tmp_path: Path, figures) -> None:
+    """The engine keeps its reads per open workbook; a write by another notebook must show."""
+    from coachkit.schedule import follow_ups, read_activities
+
+    folder = tmp_path / "shared"
+    with create_workbook(folder) as wb:
+        cid = wb.add_contact("Léa Martin")
+        wb.log_activity(cid, "outreach", "2026-11-10", channel="email")
+        assert follow_ups(wb, TODAY).iloc[0]["status"] == "overdue"
+        before = len(read_activities(wb))
+        writer = start_worker("activities", folder, cid, 1, "other")  # a call that reached her
+        _start_together(writer)
+        _finish(writer)
+        figures.add("concurrency: cached reads checked after another process wrote", 1)
+        assert len(read_activities(wb)) == before + 1
+        assert follow_ups(wb, TODAY).iloc[0]["status"] == "done"
