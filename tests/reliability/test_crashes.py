@@ -142,3 +142,25 @@ def test_a_kill_during_an_import_keeps_all_or_none(tmp_path, big_export, delay, 
     figures.add("crashes: kills survived", 1)
     figures.add("crashes: import kills that kept none", contacts == 1)
     figures.add("crashes: import kills that kept all", contacts > 1)
+
+
+def test_two_imports_of_one_file_at_once_add_each_person_once(tmp_path, big_export, figures):
+    """Two notebooks importing the same export at the same moment: the second one waits,
+    then finds everyone already there (matching happens inside the write transaction)."""
+    folder = tmp_path / "wb"
+    create_workbook(folder).close()
+    workers = [start_worker("import", folder, big_export) for _ in range(2)]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    for worker in workers:
+        out, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err
+        assert out.rstrip().endswith("done")
+    assert integrity(folder / "workbook.sqlite") == "ok"
+    with open_workbook(folder) as wb:
+        assert len(wb.contacts()) == BIG_IMPORT
+        assert wb.contacts()["profile_url"].is_unique
+    figures.add("concurrency: simultaneous imports checked", 1)

@@ -230,3 +230,38 @@ def test_a_reopened_workbook_still_holds_hostile_text(tmp_path: Path) -> None:
         ids = wb.add_contacts({"name": text} for text in HOSTILE)
     with open_workbook(tmp_path / "wb") as wb:
         assert wb.contacts().set_index("id").loc[ids, "name"].tolist() == list(HOSTILE)
+
+
+def test_hostile_text_from_an_import_is_neutralised_in_the_export(tmp_path: Path) -> None:
+    """A LinkedIn export is text from strangers: what it carries must not run on export."""
+    from coachkit.importers import import_contacts
+
+    rows = [
+        ('=HYPERLINK("http://evil.example")', "x", "=1+1", "@SUM(A1)"),
+        ("<script>alert(1)</script>", "Doe", "+33 1 23", "-2+3"),
+        ("Robert'); DROP TABLE contacts;--", "Tables", "|calc", "%0A"),
+    ]
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    for i, (first, last, firm, position) in enumerate(rows):
+        cells = [
+            first,
+            last,
+            f"https://www.linkedin.com/in/h{i}",
+            "",
+            firm,
+            position,
+            "15 Mar 2024",
+        ]
+        lines.append(",".join('"' + c.replace('"', '""') + '"' for c in cells))
+    source = tmp_path / "Connections.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with create_workbook(tmp_path / "wb") as wb:
+        import_contacts(wb, source)
+        stored = wb.contacts()
+        export_csv(wb, tmp_path / "out")
+    assert sorted(stored["first_name"]) == sorted(r[0] for r in rows)
+    with (tmp_path / "out" / "contacts.csv").open(encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in list(csv.reader(handle))[1:] for cell in row]
+    assert not [c for c in cells if c.startswith(FORMULA_START)]
+    assert '\'=HYPERLINK("http://evil.example")' in cells
+    assert "'@SUM(A1)" in cells
