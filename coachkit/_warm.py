@@ -33,7 +33,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WarmEngine", "Zygote", "register", "shutdown", "start_kernel"]  # noqa: F822 - lazy
+__all__ = [
+    "Prefork",
+    "WarmEngine",  # noqa: F822 - built lazily (module __getattr__)
+    "Zygote",
+    "can_prefork",
+    "register",
+    "shutdown",
+    "start_kernel",
+]
 
 # Imported by a kernel before it starts listening (one report) or by the zygote (a cohort).
 _PRELOAD = (
@@ -96,7 +104,7 @@ def _kernel_manager_class() -> type:
     class FreshKernelManager(AsyncKernelManager):
         """A kernel manager for one notebook only, whose kernel preloads coachkit."""
 
-        zygote: Zygote | None = None
+        zygote: Zygote | Prefork | None = None
         used = False
 
         @property
@@ -127,7 +135,7 @@ def _socket_dir() -> Path:
     return _SOCKETS
 
 
-def start_kernel(zygote: Zygote | None = None, cwd: str | None = None) -> Any:
+def start_kernel(zygote: Zygote | Prefork | None = None, cwd: str | None = None) -> Any:
     """Start a fresh kernel and return its (async) kernel manager, for one notebook only.
 
     The kernel process is launched and left booting: this returns as soon as it is spawned,
@@ -299,6 +307,54 @@ class Zygote:
         self.close()
 
 
+class Prefork:
+    """One kernel forked from this very process, before it opens any workbook.
+
+    For a single report: the child starts from this process's already imported modules
+    (pandas, coachkit), imports the rest while this process imports papermill, then waits
+    for its connection file. It has the :class:`Zygote`'s ``fork`` method, so
+    :func:`start_kernel` takes either. Only fork from a single-threaded process.
+    """
+
+    def __init__(self) -> None:
+        if threading.active_count() != 1:
+            raise RuntimeError("fork a kernel only from a single-threaded process")
+        read_end, self._write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the future kernel
+            os.close(self._write_end)
+            request = None
+            try:
+                _preload()
+                data = b""
+                while chunk := os.read(read_end, 65536):
+                    data += chunk
+                request = json.loads(data) if data else None
+            except BaseException:
+                os._exit(1)
+            if request is None:  # the parent gave up before starting it
+                os._exit(0)
+            _run_forked_kernel(request)
+        os.close(read_end)
+        self.pid = pid
+        self._sent = False
+
+    def fork(self, connection_file: str, cwd: str, env: dict[str, str]) -> int:
+        """Send the waiting child its connection file; return its pid (once only)."""
+        if self._sent:
+            raise RuntimeError("a prefork kernel serves one report only")
+        request = {"connection_file": connection_file, "cwd": cwd, "env": env}
+        os.write(self._write_end, json.dumps(request).encode())
+        os.close(self._write_end)
+        self._sent = True
+        return self.pid
+
+
+def can_prefork() -> bool:
+    """True when this process may fork a kernel: POSIX, and a single thread."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 class _ForkedProcess:
     """The Popen-like handle jupyter_client needs, for a kernel forked by the zygote."""
 
@@ -311,9 +367,14 @@ class _ForkedProcess:
     def poll(self) -> int | None:
         if self.returncode is None:
             try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:  # the zygote reaped it: it has ended
-                self.returncode = 0
+                done, status = os.waitpid(self.pid, os.WNOHANG)  # our own child (prefork)
+                if done:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:  # the zygote's child: it reaps it
+                try:
+                    os.kill(self.pid, 0)
+                except ProcessLookupError:
+                    self.returncode = 0
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:

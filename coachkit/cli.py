@@ -284,7 +284,15 @@ def _cmd_progress(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import run_report
 
-    paths = run_report(args.workbook, args.week or "", _today(args), args.out, engine=args.engine)
+    # This process is fresh and reads one workbook only: its kernel may be forked from it.
+    paths = run_report(
+        args.workbook,
+        args.week or "",
+        _today(args),
+        args.out,
+        engine=args.engine,
+        fork_kernel=True,
+    )
     print(f"Report for {paths.participant}, week {paths.week} ({paths.seconds:.1f} s):")
     print(f"  open     {paths.html}")
     print(f"  figures  {paths.summary}")

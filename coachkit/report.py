@@ -840,6 +840,7 @@ def run_report(
     kernel_manager: Any = None,
     execution_timeout: int = EXECUTION_TIMEOUT,
     folder_name: str | None = None,
+    fork_kernel: bool = False,
 ) -> ReportPaths:
     """Run the report notebook for one workbook and write the notebook, HTML and summary.
 
@@ -864,6 +865,11 @@ def run_report(
     folder_name
         The participant's folder name under ``out_dir`` (default: from the workbook's folder
         name, unique within a cohort).
+    fork_kernel
+        Fork the kernel from this process rather than start a new Python (about half a
+        second faster). Only for a fresh, single-threaded process that has read no other
+        participant's data, like the ``coachkit report`` command's; otherwise a kernel is
+        started from scratch.
 
     Returns
     -------
@@ -888,7 +894,10 @@ def run_report(
 
         # Start the kernel first: it boots (and imports pandas, matplotlib, coachkit) while
         # this process imports papermill and nbconvert.
-        kernel_manager = _warm.start_kernel()
+        # Forked from this process, the kernel starts from the modules already imported
+        # here; the caller vouches that this process holds no one else's data.
+        prefork = _warm.Prefork() if fork_kernel and _warm.can_prefork() else None
+        kernel_manager = _warm.start_kernel(zygote=prefork)
         if _EXPORTERS.empty():
             threading.Thread(target=_prewarm_export, daemon=True).start()
     try:
