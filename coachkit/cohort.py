@@ -208,7 +208,7 @@ def render_cohort(summary: Mapping[str, Any]) -> str:
     head = (
         ["Participant", "Verdict"]
         + [f"{m.replace('_', ' ')} ({'week' if p == 'week' else 'month'})" for m, p in metrics]
-        + ["Outreach", "Replies", "Calls", "Meetings", "Referrals", "Overdue", "Network", "Stuck"]
+        + ["Outreach", "Replies", "Calls", "Meetings", "Referrals", "Overdue calls", "Network"]
     )
     lines = []
     for row in summary["participants"]:
@@ -236,8 +236,7 @@ def render_cohort(summary: Mapping[str, Any]) -> str:
             + f"<td>{name}</td><td>{e(verdict)}</td>"
             + "".join(f"<td>{e(str(c))}</td>" for c in cells)
             + "".join(f"<td>{f}</td>" for f in figures)
-            + f"<td>{row['overdue']}</td><td>{e(str(row['network']['size']))}</td>"
-            + f"<td>{e('; '.join(row['stuck']))}</td></tr>"
+            + f"<td>{row['overdue']}</td><td>{e(str(row['network']['size']))}</td></tr>"
         )
     table = (
         '<table class="ck cohort"><thead><tr>'

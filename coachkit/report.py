@@ -89,28 +89,6 @@ class Report:
         """Return the report as a JSON-serialisable dict (what ``summary.json`` holds)."""
         return _jsonable(asdict(self))
 
-    def figures(self) -> dict[str, Any]:
-        """Return the report's figures only: no contact, firm, or note text.
-
-        This is what a coach's cohort summary may show.
-        """
-        plan = self.plan
-        return {
-            "participant": self.participant,
-            "week": self.week,
-            "verdict_on_track": self.verdict == "on track",
-            "scorecard": [
-                {k: row[k] for k in ("metric", "period", "target", "actual", "on_target", "streak")}
-                for row in self.scorecard
-            ],
-            "funnel": self.funnel,
-            "calls_due": len(plan["calls_due"]),
-            "overdue": len(plan["overdue"]),
-            "network": {k: v for k, v in self.network.items() if k != "history"},
-            "target_firms": len(self.mosaic),
-            "target_firms_covered": sum(1 for f in self.mosaic if f["status"] == "covered"),
-        }
-
 
 def _jsonable(value: Any) -> Any:
     """Turn numpy/pandas scalars, dates and tuples into JSON values, recursively."""
@@ -263,7 +241,7 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
         plan=plan,
         network=_jsonable(net),
         mosaic=mosaic,
-        recent=_recent_weeks(events, targets, start, profile.week_start),
+        recent=_recent_weeks(events, targets, start, profile.week_start, first_day),
     )
     report.coaching = coaching_note(report, has_goals=not profile.goals.is_empty())
     return report
@@ -273,17 +251,19 @@ RECENT_WEEKS = 4
 
 
 def _recent_weeks(
-    events: Any, targets: list[Any], start: dt.date, week_start: int
+    events: Any, targets: list[Any], start: dt.date, week_start: int, first_day: dt.date
 ) -> list[dict[str, Any]]:
-    """The weeks before the report's: were the weekly targets met, and was outreach sent?"""
+    """The weeks before the report's (since the first activity): targets met? outreach sent?"""
     from . import progress, weeks
 
     rows = []
     for back in range(RECENT_WEEKS, 0, -1):
         label = weeks.week_label(start - dt.timedelta(weeks=back), week_start)
+        first, last = weeks.week_range(label, week_start)
+        if last < first_day:  # before the participant started: not a missed week
+            continue
         frame = progress.progress_frame(events, targets, label, week_start)
         weekly = frame[(frame["period"] == "week") & frame["counted"]]
-        first, last = weeks.week_range(label, week_start)
         counts = progress.count_events(events, first, last)
         rows.append(
             {

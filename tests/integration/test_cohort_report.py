@@ -77,7 +77,7 @@ def test_cohort_summary_shows_figures_side_by_side(cohort: dict) -> None:
     for row in rows.values():
         actual = {t["metric"]: t["actual"] for t in row["targets"]}
         assert actual == {"new_contacts": 0, "calls": 1, "meetings": 2}
-        assert row["stuck"] == ["weekly targets missed 4 weeks running", "1 follow-up call overdue"]
+        assert row["stuck"] == ["weekly targets missed 3 weeks running", "1 follow-up call overdue"]
     assert summary["totals"]["month"]["outreach"] == 12
     page = (cohort["out"] / "_cohort" / WEEK / "summary.html").read_text()
     assert 'href="../../alpha/2026-W48/report.html"' in page
