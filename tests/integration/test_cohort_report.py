@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -97,12 +98,36 @@ def test_one_participant_never_sees_another_s_data(cohort: dict, tmp_path: Path)
     assert all(secret in alpha for secret in SECRETS["alpha"][:4])  # the check can fail
     assert not any(secret in alpha for secret in SECRETS["beta"])
     assert not any(secret in beta for secret in SECRETS["alpha"])
-    # ...and one after the other in this process, with both engines.
-    for engine in ("coachkit", "nbclient"):
-        out = tmp_path / engine
+    # ...and one after the other in this process: both engines, and the command's kernel
+    # forked from this very process (which has read both workbooks).
+    for way in ("coachkit", "nbclient", "command"):
+        out = tmp_path / way
         for name in ("beta", "alpha"):
-            run_report(cohort["folder"] / name, WEEK, TODAY, out, engine=engine)
+            if way == "command":
+                with contextlib.redirect_stdout(io.StringIO()):
+                    assert main(["report", str(cohort["folder"] / name), "--week", WEEK,
+                                 "--today", TODAY.isoformat(), "--out", str(out)]) == 0  # fmt: skip
+            else:
+                run_report(cohort["folder"] / name, WEEK, TODAY, out, engine=way)
         alpha, beta = _files(out / "alpha"), _files(out / "beta")
         assert "Carla DiazAlpha" in alpha and "Carla DiazBeta" in beta
         assert not any(secret in alpha for secret in SECRETS["beta"])
         assert not any(secret in beta for secret in SECRETS["alpha"])
+
+
+def test_demo_command_makes_reports_and_says_where(tmp_path: Path) -> None:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["demo", "--out", str(tmp_path / "demo"), "--today", TODAY.isoformat()])
+    assert code == 0
+    paths = re.findall(r"(/\S+\.html)", printed.getvalue())
+    assert len(paths) == 4  # three participants' reports and the cohort summary
+    assert all(Path(p).is_file() for p in paths)
+    summary = json.loads((tmp_path / "demo/reports/_cohort" / WEEK / "summary.json").read_text())
+    verdicts = {r["participant"]: r["stuck"] for r in summary["participants"]}
+    assert set(verdicts) == {"Ana Lima", "Ben Okafor", "Chloé Martin"}
+    assert any("weeks running" in reason for reason in verdicts["Ben Okafor"])  # behind
+    # Run again into the same folder: refused, the demo already there is left alone.
+    with contextlib.redirect_stderr(io.StringIO()) as errors:
+        assert main(["demo", "--out", str(tmp_path / "demo")]) == 4
+    assert "already" in errors.getvalue()
