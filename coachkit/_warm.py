@@ -125,14 +125,18 @@ _SOCKETS: Path | None = None
 _COUNTER = itertools.count(1)  # thread-safe in CPython: next() holds the GIL
 
 
+_SOCKETS_LOCK = threading.Lock()
+
+
 def _socket_dir() -> Path:
     global _SOCKETS
-    if _SOCKETS is None:
-        import atexit
+    with _SOCKETS_LOCK:
+        if _SOCKETS is None:
+            import atexit
 
-        _SOCKETS = Path(tempfile.mkdtemp(prefix="coachkit-kernels-"))  # 0700
-        atexit.register(shutil.rmtree, _SOCKETS, ignore_errors=True)
-    return _SOCKETS
+            _SOCKETS = Path(tempfile.mkdtemp(prefix="coachkit-kernels-"))  # 0700
+            atexit.register(shutil.rmtree, _SOCKETS, ignore_errors=True)
+        return _SOCKETS
 
 
 def start_kernel(zygote: Zygote | Prefork | None = None, cwd: str | None = None) -> Any:
