@@ -310,6 +310,13 @@ class OpenWorkbookForm(_Form):
         if not text:
             errors.add("folder", "write the folder to keep your workbook in")
             return ""
+        try:  # a NUL or a lone surrogate (broken paste) cannot name a folder
+            text.encode("utf-8")
+            if "\x00" in text:
+                raise ValueError(text)
+        except (UnicodeEncodeError, ValueError):
+            errors.add("folder", "holds characters a folder name cannot have: please retype it")
+            return ""
         folder = Path(text).expanduser()
         if folder.exists() and not folder.is_dir():
             errors.add("folder", f"{folder} is a file, not a folder: choose another name")

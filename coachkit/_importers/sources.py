@@ -80,7 +80,11 @@ def _from_zip(path: Path, data: bytes, trail: list[str], depth: int) -> Source:
     )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    # NotImplementedError: a (damaged) header asking for a newer zip version than Python's
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
+        NotImplementedError,
+    ) as exc:  # fmt: skip
         raise ImportFormatError(
             path, f"{where} is a damaged or incomplete zip file ({exc})", hint=damaged
         ) from exc

@@ -32,6 +32,22 @@ def figures() -> Figures:
     return Figures()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated(tmp_path_factory) -> Iterator[None]:
+    """Keep random values away from the real tree and settings.
+
+    Forms and commands fed random text create folders at the paths typed (relative to the
+    working directory) and remember a chosen workbook in ``$XDG_CONFIG_HOME``: both point
+    into a scratch folder for the whole suite.
+    """
+    scratch = tmp_path_factory.mktemp("scratch")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(scratch / "config"))
+        patch.setenv("COACHKIT_WORKBOOK", str(scratch / "default-workbook"))
+        patch.chdir(scratch)
+        yield
+
+
 @pytest.fixture
 def filled(tmp_path: Path) -> Iterator[Workbook]:
     """A workbook with a few contacts, firms and activities (some text is hostile)."""

@@ -90,6 +90,8 @@ def _fill(form, draw) -> list[str]:
                 )
             widget.value = tuple(files)
         else:
+            if name == "folder":  # a folder is created there: keep it inside the scratch cwd
+                value = value.replace("/", "_").replace("..", "_").lstrip("~") or "x"
             widget.value = value
         changed.append(name)
     return changed
