@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CoachkitError, NotFoundError
+from .errors import CoachkitError, NotFoundError, ReportError
 from .report import ReportPaths, run_report, write_private
 from .workbook import WORKBOOK_FILE, parse_date
 
@@ -38,10 +38,16 @@ COHORT_FOLDER = "_cohort"  # participants' folders are slugs, which never start 
 
 @dataclass(frozen=True)
 class Failure:
-    """A participant whose report could not be made, and why (in words)."""
+    """A participant whose report could not be made, and why (in words).
+
+    ``reason`` is the whole message, for the coach's terminal; ``summary_reason`` is what
+    the cohort summary keeps: an error raised inside the notebook may quote the workbook's
+    data, so only its kind is kept there.
+    """
 
     participant: str
     reason: str
+    summary_reason: str = ""
 
 
 @dataclass
@@ -191,7 +197,9 @@ def cohort_summary(
             {"participant": r["participant"], "reasons": r["stuck"]} for r in rows if r["stuck"]
         ],
         "totals": totals,
-        "failures": [{"participant": f.participant, "reason": f.reason} for f in failures],
+        "failures": [
+            {"participant": f.participant, "reason": f.summary_reason or f.reason} for f in failures
+        ],
     }
 
 
@@ -288,10 +296,21 @@ def render_cohort(summary: Mapping[str, Any]) -> str:
 
 
 # -- running ---------------------------------------------------------------------------------------
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, CoachkitError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc} (an unexpected error: please report it)"
+def _failure(participant: str, exc: BaseException) -> Failure:
+    """Describe a failed report: in full for the terminal, figures-safe for the summary."""
+    if isinstance(exc, ReportError):  # raised in the notebook: its message may quote data
+        return Failure(
+            participant,
+            str(exc),
+            "the report notebook failed: run `coachkit report` on this workbook to see why",
+        )
+    if isinstance(exc, CoachkitError):  # names a file or a field, and what to do
+        return Failure(participant, str(exc), str(exc))
+    return Failure(
+        participant,
+        f"{type(exc).__name__}: {exc} (an unexpected error: please report it)",
+        f"an unexpected {type(exc).__name__}: run `coachkit report` on this workbook to see it",
+    )
 
 
 def run_cohort(
@@ -380,7 +399,7 @@ def run_cohort(
                 try:
                     paths = future.result()
                 except Exception as exc:  # one participant must not stop the rest
-                    item: ReportPaths | Failure = Failure(folder.name, _reason(exc))
+                    item: ReportPaths | Failure = _failure(folder.name, exc)
                     result.failures.append(item)
                 else:
                     item = paths

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from coachkit import Workbook, create_workbook
-from coachkit.cohort import cohort_summary, stuck_reasons
+from coachkit import ReportError, Workbook, WorkbookError, create_workbook
+from coachkit.cohort import Failure, _failure, cohort_summary, stuck_reasons
 from coachkit.report import (
     build_report,
     coaching_note,
@@ -260,3 +260,17 @@ def test_write_private_is_atomic_and_owner_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(target.parent).st_mode) == 0o700
     assert os.listdir(target.parent) == ["summary.json"]  # no temporary file left
+
+
+def test_cohort_summary_keeps_no_text_from_a_failed_notebook(report) -> None:
+    inside = _failure("zoe", ReportError("zoe: the report failed (KeyError: 'Alice Martin')"))
+    before = _failure("max", WorkbookError("/c/max/workbook.sqlite: no workbook here."))
+    assert "Alice Martin" in inside.reason  # the coach's terminal gets the whole message
+    summary = cohort_summary({}, WEEK, TODAY.isoformat(), [inside, before])
+    text = json.dumps(summary)
+    assert "Alice" not in text
+    assert summary["failures"][1] == {
+        "participant": "max",
+        "reason": "/c/max/workbook.sqlite: no workbook here.",
+    }
+    assert isinstance(inside, Failure)
