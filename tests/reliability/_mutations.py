@@ -67,6 +67,7 @@ def _mutate(draw, data: bytes) -> tuple[str, bytes]:
                 "shuffle lines",
                 "zip",
                 "random bytes in zip",
+                "zip header field",
                 "random",
                 "empty lines",
             )
@@ -108,6 +109,20 @@ def _mutate(draw, data: bytes) -> tuple[str, bytes]:
         archive = bytearray(zipped(data))
         for _ in range(draw(st.integers(1, 8))):
             archive[draw(st.integers(0, len(archive) - 1))] = draw(st.integers(0, 255))
+        return kind, bytes(archive)
+    if kind == "zip header field":
+        # One field of the zip's headers set to any value: version, flags, compression,
+        # sizes, name length, offset (local header at 0, central directory entry after).
+        archive = bytearray(zipped(data))
+        central = archive.find(b"PK\x01\x02")
+        offset = draw(
+            st.sampled_from(
+                (4, 6, 8, 18, 22, 26, *(central + k for k in (4, 6, 8, 10, 20, 24, 28, 30, 42)))
+            )
+        )
+        width = 4 if offset in (18, 22, central + 20, central + 24, central + 42) else 2
+        value = draw(st.integers(0, 256**width - 1))
+        archive[offset : offset + width] = value.to_bytes(width, "little")
         return kind, bytes(archive)
     if kind == "empty lines":
         at = draw(st.integers(0, len(lines)))
