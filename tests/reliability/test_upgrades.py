@@ -17,13 +17,13 @@ from ._support import integrity, state_of
 pytestmark = pytest.mark.reliability
 
 
-def _v1_workbook(folder: Path) -> Path:
-    """Build a workbook as schema version 1 wrote it, with a contact and an activity."""
+def _v1_workbook(folder: Path, version: int = 1) -> Path:
+    """Build a workbook as schema ``version`` wrote it, with a contact and an activity."""
     folder.mkdir(mode=0o700)
     db = folder / "workbook.sqlite"
     os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
     conn = sqlite3.connect(db, isolation_level=None)
-    _schema.create(conn, target=1)
+    _schema.create(conn, target=version)
     conn.execute("UPDATE profile SET name = 'Old Timer' WHERE id = 1")
     conn.execute("INSERT INTO firms (name, key) VALUES ('Stripe, Inc.', 'stripe')")
     conn.execute(
@@ -36,8 +36,9 @@ def _v1_workbook(folder: Path) -> Path:
     return folder
 
 
-def test_a_version_1_workbook_migrates_after_a_backup(tmp_path: Path, figures) -> None:
-    folder = _v1_workbook(tmp_path / "old")
+@pytest.mark.parametrize("old", range(1, _schema.SCHEMA_VERSION))
+def test_an_older_workbook_migrates_after_a_backup(tmp_path: Path, old, figures) -> None:
+    folder = _v1_workbook(tmp_path / "old", old)
     before = state_of(folder)
 
     with open_workbook(folder) as wb:
@@ -55,7 +56,7 @@ def test_a_version_1_workbook_migrates_after_a_backup(tmp_path: Path, figures) -
         referred = wb.add_contact("Referred")
         wb.log_activity(1, "referral", "2026-01-06", related_contact_id=referred)
 
-    backups = sorted((folder / "backups").glob("workbook-v1-*.sqlite"))
+    backups = sorted((folder / "backups").glob(f"workbook-v{old}-*.sqlite"))
     assert len(backups) == 1
     assert (folder / "backups").stat().st_mode & 0o777 == 0o700
     assert backups[0].stat().st_mode & 0o777 == 0o600
