@@ -20,11 +20,14 @@ def _say(text: str) -> None:
 
 def main(argv: list[str]) -> int:
     command, folder, *rest = argv
-    wb = open_workbook(folder)
+    # "open" is itself the operation (a migration): the others open first.
+    wb = open_workbook(folder) if command != "open" else None
     _say("ready")
     sys.stdin.readline()
     _say("go")
-    if command == "activities":
+    if command == "open":
+        wb = open_workbook(folder)
+    elif command == "activities":
         # One committed activity per call, as a notebook logging calls would do.
         contact_id, count, tag = int(rest[0]), int(rest[1]), rest[2]
         for i in range(count):

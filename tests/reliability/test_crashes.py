@@ -164,3 +164,39 @@ def test_two_imports_of_one_file_at_once_add_each_person_once(tmp_path, big_expo
         assert len(wb.contacts()) == BIG_IMPORT
         assert wb.contacts()["profile_url"].is_unique
     figures.add("concurrency: simultaneous imports checked", 1)
+
+
+@pytest.mark.parametrize("delay", (0.0, 0.04, 0.08, 0.11, 0.15))
+def test_a_kill_while_an_old_workbook_is_migrated_leaves_it_old_or_new(tmp_path, delay, figures):
+    """Opening an old workbook backs it up, then migrates it: a kill at any moment leaves
+    the old or the new version, with every row, and the next opening finishes the job."""
+    import sqlite3
+
+    from coachkit import _schema
+
+    folder = tmp_path / "old"
+    folder.mkdir(mode=0o700)
+    conn = sqlite3.connect(folder / "workbook.sqlite", isolation_level=None)
+    _schema.create(conn, target=1)
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO contacts (name, name_key, notes) VALUES (?, ?, ?)",
+        ((f"P{i}", f"p{i}", "n" * 2000) for i in range(5000)),  # a backup that takes a while
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    worker = start_worker("open", folder)
+    _kill_after(worker, delay)
+
+    assert integrity(folder / "workbook.sqlite") == "ok"
+    conn = sqlite3.connect(folder / "workbook.sqlite")
+    version = _schema.version(conn)
+    rows = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    conn.close()
+    assert version in (1, _schema.SCHEMA_VERSION)
+    assert rows == 5000
+    with open_workbook(folder) as wb:
+        assert len(wb.contacts()) == 5000
+    figures.add("crashes: kills survived", 1)
+    figures.add("crashes: migration kills that left the old version", version == 1)
+    figures.add("crashes: migration kills after the migration", version != 1)
