@@ -880,15 +880,15 @@ def run_report(
         kernel_manager = _warm.start_kernel(zygote=prefork)
         if _EXPORTERS.empty():
             threading.Thread(target=_prewarm_export, daemon=True).start()
-    try:
+    try:  # anything refused before the notebook runs must not leave the kernel running
         folder, label, today_iso, participant = _prepare(workbook, week, today)
+        final = report_folder(out_dir, folder_name or folder.name, label)
+        parent = _private_dir(final.parent)
+        work = Path(tempfile.mkdtemp(dir=parent, prefix=f".{label}.", suffix=".partial"))
     except BaseException:
         if kernel_manager is not None:
             _shutdown(kernel_manager)
         raise
-    final = report_folder(out_dir, folder_name or folder.name, label)
-    parent = _private_dir(final.parent)
-    work = Path(tempfile.mkdtemp(dir=parent, prefix=f".{label}.", suffix=".partial"))
     try:
         nb = _execute(
             folder, label, today_iso, work, engine, kernel_manager, execution_timeout, participant

@@ -1,7 +1,7 @@
 """Replay every bad-input case kept under tests/regressions/.
 
 * ``cli/*.json``: a command line (``{wb}`` = a workbook with data, ``{tmp}`` = a scratch
-  folder), the exit code and a piece of the message expected; a failed command must leave
+  folder, ``files`` made first), the exit code and a piece of the message expected; a failed command must leave
   the workbook unchanged, and never print a traceback (cases marked ``"process"`` are also
   run as a real ``coachkit`` process, their arguments passed as the raw bytes a terminal
   would send).
@@ -66,6 +66,8 @@ def _argv(case: dict, wb: Path, tmp: Path) -> list[str]:
 def test_cli_case(path: Path, wb_folder: Path, tmp_path: Path) -> None:
     case = _load(path)
     argv = _argv(case, wb_folder, tmp_path)
+    for name, text in case.get("files", {}).items():
+        Path(name.replace("{tmp}", str(tmp_path))).write_text(text)
     before = state_of(wb_folder)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
