@@ -1,10 +1,10 @@
 """Replay every bad-input case kept under tests/regressions/.
 
 * ``cli/*.json``: a command line (``{wb}`` = a workbook with data, ``{tmp}`` = a scratch
-  folder, ``files`` made first), the exit code and a piece of the message expected; a failed command must leave
-  the workbook unchanged, and never print a traceback (cases marked ``"process"`` are also
-  run as a real ``coachkit`` process, their arguments passed as the raw bytes a terminal
-  would send).
+  folder, ``files`` made first), the exit code and a piece of the message expected; a
+  failed command must leave the workbook unchanged, and never print a traceback (cases
+  marked ``"process"`` are also run as a real ``coachkit`` process, their arguments passed
+  as the raw bytes a terminal would send).
 * ``forms/*.json``: a form, the values typed, and the field the error must show under.
 * ``export/*.json``: a contact whose text once broke the CSV export; it must round-trip.
 * ``imports/<format>/*``: contact files that must end in a result or an ImportFormatError
