@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,14 +93,52 @@ def _preload(warm_up: bool = False) -> None:
 
 
 def _kernel_manager_class() -> type:
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
     spec = KernelSpec(
         argv=[sys.executable, "-m", "coachkit._warm", "kernel", "-f", "{connection_file}"],
         display_name="Python 3 (coachkit)",
         language="python",
     )
+
+    class FastReadyClient(AsyncKernelClient):
+        """jupyter_client's client, minus a fixed 0.2 s wait once the kernel is ready.
+
+        Once ``kernel_info`` is answered and IOPub is connected, jupyter_client drains IOPub
+        until it has been quiet for 0.2 s. Stale start-up messages are harmless (nbclient
+        keeps only the replies to its own requests), so drain only what is already there.
+        """
+
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (timeout or 60)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:  # IOPub connected? The kernel_info request's status says so.
+                        await self.iopub_channel.get_msg(timeout=0.2)
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            while True:
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.005)
+                except Empty:
+                    break
 
     class FreshKernelManager(AsyncKernelManager):
         """A kernel manager for one notebook only, whose kernel preloads coachkit."""
@@ -110,6 +149,14 @@ def _kernel_manager_class() -> type:
         @property
         def kernel_spec(self) -> KernelSpec:
             return spec
+
+        @default("client_factory")
+        def _fast_client(self) -> type:
+            return FastReadyClient
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # A killed kernel dies within milliseconds: poll often rather than sleep 0.1 s.
+            await super()._async_wait(pollinterval=0.005)
 
         async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
             cmd, kw = await super()._async_pre_start_kernel(**kw)
@@ -382,8 +429,6 @@ class _ForkedProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:

@@ -878,8 +878,6 @@ def run_report(
         # here; the caller vouches that this process holds no one else's data.
         prefork = _warm.Prefork() if fork_kernel and _warm.can_prefork() else None
         kernel_manager = _warm.start_kernel(zygote=prefork)
-        if _EXPORTERS.empty():
-            threading.Thread(target=_prewarm_export, daemon=True).start()
     try:  # anything refused before the notebook runs must not leave the kernel running
         folder, label, today_iso, participant = _prepare(workbook, week, today)
         final = report_folder(out_dir, folder_name or folder.name, label)
@@ -938,6 +936,10 @@ def _execute(
     from . import _warm
 
     _warm.register()
+    if _EXPORTERS.empty() and threading.active_count() == 1:
+        # Compile the HTML templates while the kernel runs the notebook (this process only
+        # waits then), rather than before, when the kernel's own start-up needs the CPU.
+        threading.Thread(target=_prewarm_export, daemon=True).start()
     extra = {"km": km} if engine == "coachkit" else {"shutdown_kernel": "immediate"}
     try:
         return pm.execute_notebook(
