@@ -12,6 +12,7 @@ and PASS/MISS against the targets; nothing is asserted. Single reports are the m
 ``--repeat`` runs; cohorts are run once each (the naive loop alone takes minutes).
 
 Run: ``python benchmarks/bench_report.py [--participants 20] [--repeat 3] [--jobs N]``
+(``--only single`` or ``--only cohort`` runs one part).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=None, help="cohort jobs (default: CPUs)")
+    parser.add_argument("--jobs", type=int, default=None, help="cohort jobs (default: 2 per CPU)")
+    parser.add_argument("--only", choices=("single", "cohort"), help="run one of the two parts")
     args = parser.parse_args(argv)
 
     root = Path(tempfile.mkdtemp(prefix="coachkit-bench-"))
@@ -94,41 +96,49 @@ def main(argv: list[str] | None = None) -> None:
         print(f"coachkit report benchmark: {len(folders)} demo participants, week {WEEK}, "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")  # fmt: skip
 
-        # One report, alternating the two pipelines so that both see the same load.
-        one = folders[0]
-        naive_times, fast_times = [], []
-        for n in range(args.repeat):
-            naive_times.append(naive(one, root / f"naive-one-{n}"))
-            fast_times.append(coachkit_report(one, root / f"fast-one-{n}"))
-        naive_one, fast_one = statistics.median(naive_times), statistics.median(fast_times)
-        ratio = fast_one / naive_one
-        print(f"\none report (median of {args.repeat}):")
-        print(f"  naive papermill + nbconvert CLIs   {naive_one:7.2f} s   "
-              f"({', '.join(f'{t:.2f}' for t in naive_times)})")  # fmt: skip
-        print(f"  coachkit report                    {fast_one:7.2f} s   "
-              f"({', '.join(f'{t:.2f}' for t in fast_times)})")  # fmt: skip
-        verdict = "PASS" if ratio <= SINGLE_TARGET else "MISS"
-        print(f"  ratio coachkit / naive             {ratio:7.2f}     "
-              f"target <= {SINGLE_TARGET}: {verdict}")  # fmt: skip
-
-        # A cohort: the naive serial loop vs one `coachkit cohort report`.
-        started = time.perf_counter()
-        for folder in folders:
-            naive(folder, root / "naive-cohort" / folder.name)
-        naive_cohort = time.perf_counter() - started
-        fast_cohort = coachkit_cohort(cohort, root / "fast-cohort", args.jobs)
-        speedup = naive_cohort / fast_cohort
-        print(f"\na cohort of {len(folders)}:")
-        print(f"  naive serial loop                  {naive_cohort:7.2f} s   "
-              f"({naive_cohort / len(folders):.2f} s per report)")  # fmt: skip
-        print(f"  coachkit cohort report             {fast_cohort:7.2f} s   "
-              f"({fast_cohort / len(folders):.2f} s per report)")  # fmt: skip
-        verdict = "PASS" if speedup >= COHORT_TARGET else "MISS"
-        print(f"  speed-up naive / coachkit          {speedup:7.1f} x   "
-              f"target >= {COHORT_TARGET:g}x: {verdict}")  # fmt: skip
+        if args.only != "cohort":
+            _single(folders[0], root, args.repeat)
+        if args.only != "single":
+            _cohort(cohort, folders, root, args.jobs)
         print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _single(one: Path, root: Path, repeat: int) -> None:
+    """One report, alternating the two pipelines so that both see the same load."""
+    naive_times, fast_times = [], []
+    for n in range(repeat):
+        naive_times.append(naive(one, root / f"naive-one-{n}"))
+        fast_times.append(coachkit_report(one, root / f"fast-one-{n}"))
+    naive_one, fast_one = statistics.median(naive_times), statistics.median(fast_times)
+    ratio = fast_one / naive_one
+    print(f"\none report (median of {repeat}):")
+    print(f"  naive papermill + nbconvert CLIs   {naive_one:7.2f} s   "
+          f"({', '.join(f'{t:.2f}' for t in naive_times)})")  # fmt: skip
+    print(f"  coachkit report                    {fast_one:7.2f} s   "
+          f"({', '.join(f'{t:.2f}' for t in fast_times)})")  # fmt: skip
+    verdict = "PASS" if ratio <= SINGLE_TARGET else "MISS"
+    print(f"  ratio coachkit / naive             {ratio:7.2f}     "
+          f"target <= {SINGLE_TARGET}: {verdict}")  # fmt: skip
+
+
+def _cohort(cohort: Path, folders: list[Path], root: Path, jobs: int | None) -> None:
+    """A cohort: the naive serial loop vs one `coachkit cohort report`."""
+    started = time.perf_counter()
+    for folder in folders:
+        naive(folder, root / "naive-cohort" / folder.name)
+    naive_cohort = time.perf_counter() - started
+    fast_cohort = coachkit_cohort(cohort, root / "fast-cohort", jobs)
+    speedup = naive_cohort / fast_cohort
+    print(f"\na cohort of {len(folders)}:")
+    print(f"  naive serial loop                  {naive_cohort:7.2f} s   "
+          f"({naive_cohort / len(folders):.2f} s per report)")  # fmt: skip
+    print(f"  coachkit cohort report             {fast_cohort:7.2f} s   "
+          f"({fast_cohort / len(folders):.2f} s per report)")  # fmt: skip
+    verdict = "PASS" if speedup >= COHORT_TARGET else "MISS"
+    print(f"  speed-up naive / coachkit          {speedup:7.1f} x   "
+          f"target >= {COHORT_TARGET:g}x: {verdict}")  # fmt: skip
 
 
 if __name__ == "__main__":
