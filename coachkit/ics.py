@@ -175,12 +175,21 @@ def write_calendar(
 ) -> Path:
     """Write :func:`build_calendar` to ``path`` (replaced whole, never half-written)."""
     dest = wb.check_output(path)  # never over the workbook's own file
-    data = build_calendar(wb, start, weeks, dtstamp=dtstamp).to_ical()
+    if dest.is_dir():
+        raise ValidationError(
+            "--out", f"{dest} is a folder", hint="name the calendar file, e.g. plan.ics."
+        )
+    # The destination is made ready before the calendar is built: building stores the
+    # workbook's calendar id, and a refused export must leave the workbook unchanged.
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = dest.with_name(dest.name + ".partial")
     # The plan names contacts: readable only by the owner, like the workbook.
     fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(partial, dest)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(build_calendar(wb, start, weeks, dtstamp=dtstamp).to_ical())
+        os.replace(partial, dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return dest
