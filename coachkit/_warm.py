@@ -47,6 +47,7 @@ __all__ = [
 # Imported by a kernel before it starts listening (one report) or by the zygote (a cohort).
 _PRELOAD = (
     "ipykernel.kernelapp",
+    "ipykernel.debugger",  # imported by every kernel's start-up (debugpy: 50 ms)
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "pandas",
@@ -140,6 +141,9 @@ def _kernel_manager_class() -> type:
                 except Empty:
                     break
 
+        # The base class binds the public name to its own coroutine: rebind it to ours.
+        wait_for_ready = _async_wait_for_ready
+
     class FreshKernelManager(AsyncKernelManager):
         """A kernel manager for one notebook only, whose kernel preloads coachkit."""
 
@@ -202,6 +206,11 @@ def start_kernel(zygote: Zygote | Prefork | None = None, cwd: str | None = None)
     prefix = _socket_dir() / f"k{next(_COUNTER)}"
     km = _MANAGER(kernel_name="python3", transport="ipc", ip=str(prefix))
     km.zygote = zygote
+    # The client connects before the new kernel has bound its sockets; zmq then retries
+    # every 100 ms by default. Retry every 5 ms: the kernel is ready within a few retries.
+    import zmq
+
+    km.context.setsockopt(zmq.RECONNECT_IVL, 5)
     env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     run_sync(km.start_kernel)(env=env, cwd=cwd or os.getcwd())
     return km
@@ -304,7 +313,12 @@ class Zygote:
     def __init__(self) -> None:
         self._dir = tempfile.mkdtemp(prefix="coachkit-zygote-")  # 0700: only we can connect
         self.address = str(Path(self._dir) / "zygote.sock")
-        env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
+        env = {
+            **os.environ,
+            "MPLBACKEND": "Agg",
+            "OPENBLAS_NUM_THREADS": "1",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        }
         self._process = subprocess.Popen(
             [sys.executable, "-m", "coachkit._warm", "zygote", self.address],
             stdin=subprocess.PIPE,
