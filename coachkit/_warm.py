@@ -74,6 +74,7 @@ def _preload(warm_up: bool = False) -> None:
     import importlib
 
     os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's import warning
     for name in _PRELOAD:
         try:
             importlib.import_module(name)
