@@ -6,11 +6,14 @@ the one guarantee that matters, **one participant's data never reaches another's
 
 * every report runs in its **own kernel process**, used for that one notebook and shut down
   at once afterwards (``shutdown_kernel="immediate"``): no kernel is ever reused;
-* for one report, the kernel is started with the heavy modules imported *before* it
-  announces itself (:func:`start_kernel`), so its start-up overlaps the caller's own imports;
+* for one report, the kernel imports the heavy modules *before* it announces itself
+  (:func:`start_kernel`), so its start-up overlaps the caller's own imports; the
+  ``coachkit report`` command goes further and forks the kernel from its own fresh process
+  (:class:`Prefork`), before it has opened any workbook;
 * for a cohort, a **zygote** process (:class:`Zygote`) imports those modules once and then
   forks a new kernel per participant. The zygote never opens a workbook nor runs any
-  notebook code: a forked kernel starts from a copy of a process that holds modules only.
+  notebook code: a forked kernel starts from a copy of a process that holds modules only;
+* kernels listen on IPC sockets in a private (0700) folder, not on TCP ports.
 
 The engine is registered with papermill as ``coachkit`` (the ``papermill.engine`` entry point
 in ``pyproject.toml``; :func:`register` also registers it in-process). Pass it a started
