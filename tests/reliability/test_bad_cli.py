@@ -115,7 +115,7 @@ def argv_for(draw, command: str, tmp: Path, workbook: Path) -> list[str]:
             continue
         path_like = action.type is Path or action.dest in ("workbook", "file", "out")
         if action.option_strings:
-            if not draw(st.integers(0, 3)):  # most options given, some not
+            if not action.required and not draw(st.integers(0, 3)):  # most given, some not
                 continue
             argv.append(draw(st.sampled_from(action.option_strings)))
             if action.nargs == 0:

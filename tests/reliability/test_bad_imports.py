@@ -69,6 +69,12 @@ def check_import(template: Path, data: bytes, suffix: str, **kwargs) -> str:
         assert isinstance(summary, ImportSummary)
         assert str(summary)  # the printed summary works for any file it accepted
         assert integrity(folder / "workbook.sqlite") == "ok"
+        # Importing the same file again changes nothing (the importer's promise).
+        first = state_of(folder)
+        with open_workbook(folder) as wb:
+            again = import_contacts(wb, source, **kwargs)
+        assert again.added == 0, f"a second import added {again.added} contacts again"
+        assert state_of(folder).dump == first.dump, "a second import changed the workbook"
         return "result"
 
 
