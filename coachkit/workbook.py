@@ -170,6 +170,16 @@ def _clean_text(value: object, field_name: str, limit: int = 2000) -> str | None
     return text or None
 
 
+def _contact_id(value: object, field_name: str) -> int | None:
+    """Return ``value`` as a contact id (None for nothing), or name the field it came from."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise ValidationError(field_name, f"{value!r} is not a contact id") from None
+
+
 def _require_encodable(text: str, field_name: str) -> None:
     # Undecodable bytes reach Python as lone surrogates (a command-line argument in a
     # non-UTF-8 locale); SQLite cannot store them, so say so instead of crashing.
@@ -446,7 +456,7 @@ class Workbook:
             if key == "firm":
                 row["firm_id"] = self._firm_id(conn, _clean_text(value, "firm", 300))
             elif key == "referred_by":
-                row["referred_by"] = None if value is None else int(value)
+                row["referred_by"] = _contact_id(value, "referred_by")
             elif key == "connected_on":
                 row["connected_on"] = (
                     None if value in (None, "") else parse_date(value, "connected_on").isoformat()
@@ -778,9 +788,9 @@ class Workbook:
         if kind == "referral":
             if related_contact_id is None:
                 raise ValidationError("referral", "name the person who was referred")
-            if int(related_contact_id) == int(contact_id):
+            related = self._require_contact(conn, related_contact_id, "referral")
+            if related[0] == int(contact_id):
                 raise ValidationError("referral", "a contact cannot refer themselves")
-            self._require_contact(conn, related_contact_id, "referral")
         if parent_id is not None:
             parent = conn.execute(
                 "SELECT contact_id, kind FROM activities WHERE id = ?", (parent_id,)
