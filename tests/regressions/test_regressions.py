@@ -7,6 +7,7 @@
   as the raw bytes a terminal would send).
 * ``forms/*.json``: a form, the values typed, and the field the error must show under.
 * ``export/*.json``: a contact whose text once broke the CSV export; it must round-trip.
+* ``api/*.json``: a workbook method called with values that once raised a bare exception.
 * ``imports/<format>/*``: contact files that must end in a result or an ImportFormatError
   with the workbook unchanged (``COACHKIT_SAVE_REGRESSIONS=1`` makes the reliability suite
   save any new failing input here).
@@ -40,6 +41,7 @@ HERE = Path(__file__).parent
 CLI_CASES = sorted((HERE / "cli").glob("*.json"))
 FORM_CASES = sorted((HERE / "forms").glob("*.json"))
 EXPORT_CASES = sorted((HERE / "export").glob("*.json"))
+API_CASES = sorted((HERE / "api").glob("*.json"))
 IMPORT_CASES = sorted(p for p in (HERE / "imports").rglob("*") if p.is_file())
 
 
@@ -119,6 +121,21 @@ def test_export_case(path: Path, tmp_path: Path) -> None:
     for field in case["contact"]:
         got = back[field].map(lambda v: v[1:] if v.startswith("'") else v).tolist()
         assert got == ["" if pd.isna(v) else str(v) for v in expected[field]], field
+
+
+@pytest.mark.parametrize("path", API_CASES, ids=lambda p: p.stem)
+def test_api_case(path: Path, wb_folder: Path) -> None:
+    case = _load(path)
+    with open_workbook(wb_folder) as wb:
+        before = "\n".join(wb._conn.iterdump())
+        call = getattr(wb, case["method"])
+        if case["result"] == "ok":
+            call(*case["args"], **case["kwargs"])
+            return
+        with pytest.raises(CoachkitError) as caught:
+            call(*case["args"], **case["kwargs"])
+        assert getattr(caught.value, "field", None) == case["field"]
+        assert "\n".join(wb._conn.iterdump()) == before
 
 
 @pytest.mark.parametrize("path", IMPORT_CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
