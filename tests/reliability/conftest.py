@@ -32,9 +32,10 @@ def figures() -> Figures:
     return Figures()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _isolated(tmp_path_factory) -> Iterator[None]:
-    """Keep random values away from the real tree and settings.
+    """Keep random values away from the real tree and settings (for this package only:
+    the tests that run after it get their working directory and settings back).
 
     Forms and commands fed random text create folders at the paths typed (relative to the
     working directory) and remember a chosen workbook in ``$XDG_CONFIG_HOME``: both point
