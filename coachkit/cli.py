@@ -346,9 +346,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             f"{cohort}: a demo is already there.",
             hint="open its reports, delete the folder, or pass another --out.",
         )
+    # A coach reads the report of the last full week: the current one is still under way.
+    week = args.week or week_label(today - dt.timedelta(days=7))
     folders = build_demo_cohort(cohort, today)
     print(f"Built {len(folders)} demo workbooks in {cohort}")
-    result = run_cohort(cohort, week_label(today), today, args.out / "reports", jobs=args.jobs)
+    result = run_cohort(cohort, week, today, args.out / "reports", jobs=args.jobs)
     for paths in result.reports:
         print(f"  {paths.participant:<14} {paths.html}")
     return _print_cohort(result)
@@ -546,6 +548,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("demo"), help="where to put it (default: demo)"
     )
     demo.add_argument("--today", help="treat this YYYY-MM-DD as today (e.g. 2026-11-25)")
+    demo.add_argument(
+        "--week", help="the week to report, e.g. 2026-W47 (default: the last full week)"
+    )
     demo.add_argument("--jobs", type=int, default=None, help="reports made at once")
     demo.set_defaults(handler=_cmd_demo)
 

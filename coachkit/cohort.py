@@ -127,6 +127,8 @@ def _participant_figures(summary: Mapping[str, Any], link: str) -> dict[str, Any
         "participant": str(summary["participant"]),
         "report": link,
         "on_track": summary["verdict"] == "on track",
+        # Made from target names and counts only ("two calls short"), never from contacts.
+        "verdict": str(summary["verdict"]),
         "days_left": int(summary["days_left"]),
         "targets": [
             {
@@ -233,9 +235,7 @@ def render_cohort(summary: Mapping[str, Any]) -> str:
         name = e(row["participant"])
         if row["report"]:
             name = f'<a href="{e(row["report"])}">{name}</a>'
-        verdict = (
-            "on track" if row["on_track"] else ("so far short" if row["days_left"] else "short")
-        )
+        verdict = ("so far, " if row["days_left"] and not row["on_track"] else "") + row["verdict"]
         figures = [
             row["week"][k] for k in ("outreach", "replies", "calls", "meetings", "referrals")
         ]

@@ -123,10 +123,15 @@ def test_demo_command_makes_reports_and_says_where(tmp_path: Path) -> None:
     paths = re.findall(r"(/\S+\.html)", printed.getvalue())
     assert len(paths) == 4  # three participants' reports and the cohort summary
     assert all(Path(p).is_file() for p in paths)
-    summary = json.loads((tmp_path / "demo/reports/_cohort" / WEEK / "summary.json").read_text())
-    verdicts = {r["participant"]: r["stuck"] for r in summary["participants"]}
-    assert set(verdicts) == {"Ana Lima", "Ben Okafor", "Chloé Martin"}
-    assert any("weeks running" in reason for reason in verdicts["Ben Okafor"])  # behind
+    # The demo reports the last full week (2026-W47): the current one is still under way.
+    assert all("/2026-W47/" in p for p in paths)
+    summary = json.loads((tmp_path / "demo/reports/_cohort/2026-W47/summary.json").read_text())
+    stuck = {r["participant"]: r["stuck"] for r in summary["participants"]}
+    verdicts = {r["participant"]: r["verdict"] for r in summary["participants"]}
+    assert set(stuck) == {"Ana Lima", "Ben Okafor", "Chloé Martin"}
+    assert verdicts["Ana Lima"] == "on track"
+    assert verdicts["Ben Okafor"] != "on track"
+    assert any("weeks running" in reason for reason in stuck["Ben Okafor"])  # behind
     # Run again into the same folder: refused, the demo already there is left alone.
     with contextlib.redirect_stderr(io.StringIO()) as errors:
         assert main(["demo", "--out", str(tmp_path / "demo")]) == 4
