@@ -920,6 +920,11 @@ def _shutdown(km: Any) -> None:
     _warm.shutdown(km)
 
 
+def _literal_path(path: Path) -> str:
+    """``path`` as a papermill path that ``str.format`` leaves as it is."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
 def _execute(
     folder: Path,
     week: str,
@@ -943,8 +948,10 @@ def _execute(
     extra = {"km": km} if engine == "coachkit" else {"shutdown_kernel": "immediate"}
     try:
         return pm.execute_notebook(
-            str(notebook_path()),
-            str(work / NOTEBOOK_NAME),  # papermill writes the executed notebook here
+            # papermill formats both paths with the parameters: braces in a folder name
+            # ("reports/{x}") would raise or be replaced, so they are escaped.
+            _literal_path(notebook_path()),
+            _literal_path(work / NOTEBOOK_NAME),  # papermill writes the executed notebook here
             parameters={
                 "workbook": str(folder),
                 "week": week,

@@ -84,6 +84,7 @@ PATHS = {
     "workbook": ("workbook",) * 6 + ("missing", "file", "dir", "wbfile"),
     "file": ("seed",) * 5 + ("missing", "file", "dir", "wbfile", "workbook"),
     "out": ("new",) * 5 + ("file", "dir", "wbfile", "workbook", "missing"),
+    "cohort": ("dir",) * 3 + ("missing", "file", "workbook"),  # dir: holds the workbook
 }
 
 
