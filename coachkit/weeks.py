@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .errors import ValidationError
 
@@ -53,7 +55,19 @@ def week_start_of(day: dt.date, week_start: int = 0) -> dt.date:
     datetime.date(2026, 11, 22)
     """
     _check_week_start(week_start)
-    return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
+    with _in_range(day):
+        return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
+
+
+@contextmanager
+def _in_range(day: object) -> Iterator[None]:
+    """Turn date arithmetic past year 1 or 9999 into a clear error about the date given."""
+    try:
+        yield
+    except OverflowError:
+        raise ValidationError(
+            "date", f"{day} is too far in the past or the future", hint="use a real date."
+        ) from None
 
 
 def week_label(day: dt.date, week_start: int = 0) -> str:
@@ -71,7 +85,8 @@ def week_label(day: dt.date, week_start: int = 0) -> str:
     >>> week_label(dt.date(2027, 1, 1))
     '2026-W53'
     """
-    thursday = week_start_of(day, week_start) + dt.timedelta(days=(_THURSDAY - week_start) % 7)
+    with _in_range(day):
+        thursday = week_start_of(day, week_start) + dt.timedelta(days=(_THURSDAY - week_start) % 7)
     iso = thursday.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
 
@@ -99,6 +114,10 @@ def week_range(label: str, week_start: int = 0) -> tuple[dt.date, dt.date]:
             "week", f"{label!r} is not a week name", hint="write it like 2026-W48 (ISO week)."
         )
     year, number = int(match.group(1)), int(match.group(2))
+    if not 1 < year < 9999:  # the week's days must all be dates Python can hold
+        raise ValidationError(
+            "week", f"{label!r} is out of range", hint="use a year from 0002 to 9998."
+        )
     try:
         thursday = dt.date.fromisocalendar(year, number, _THURSDAY + 1)
     except ValueError:
@@ -128,4 +147,5 @@ def month_range(day: dt.date) -> tuple[dt.date, dt.date]:
 def iter_weeks(start: dt.date, count: int, week_start: int = 0) -> list[str]:
     """Return the labels of ``count`` consecutive weeks, from the week holding ``start``."""
     first = week_start_of(start, week_start)
-    return [week_label(first + dt.timedelta(weeks=i), week_start) for i in range(count)]
+    with _in_range(start):
+        return [week_label(first + dt.timedelta(weeks=i), week_start) for i in range(count)]

@@ -10,7 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coachkit import CoachkitError, create_workbook
+from coachkit import CoachkitError, Profile, create_workbook
+from coachkit.forms import parse_referrals  # imports IPython, which raises the recursion limit
+from coachkit.scripts import check_voicemail, email_draft, job_ask_warnings, voicemail_draft
+from coachkit.weeks import week_range
 from coachkit.workbook import ACTIVITY_KINDS, CONTACT_FIELDS
 
 pytestmark = pytest.mark.reliability
@@ -106,3 +109,32 @@ def test_random_writes_succeed_or_raise_a_coachkit_error(call, api_workbook, fig
         assert str(exc).strip()
         assert "\n".join(wb._conn.iterdump()) == before, "a refused write changed the workbook"
     assert not wb._conn.in_transaction
+
+
+typed = st.text(max_size=200) | st.sampled_from(
+    ("", "I'm looking for a job", "JOB!!!", "Hi {name}", "%s %d", "\udcff", "2026-W99", "2026-W00",
+     "9999-W52", "0000-W01", "2026-w48", "2026-W48 ", "\n\n\n", "a, b, c\n,,\nx")
+)  # fmt: skip
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(text=typed, week_start=st.integers(-2, 8), contact=st.dictionaries(
+    st.sampled_from(("name", "first_name", "firm", "position", "location", "notes", "email")),
+    st.none() | typed,
+))  # fmt: skip
+def test_text_functions_answer_or_refuse_clearly(text, week_start, contact, figures) -> None:
+    """The pure functions forms call on every keystroke or value: an answer or a
+    ValidationError, never another exception."""
+    figures.add("bad input: text-function cases tried", 1)
+    assert isinstance(job_ask_warnings(text, contact), list)
+    check = check_voicemail(text)
+    assert check.words >= 0 and check.seconds >= 0
+    profile = Profile(name="Ana Lima")
+    draft = email_draft(profile, {"name": "Léa", **contact})
+    assert isinstance(draft.subject, str) and isinstance(draft.body, str)
+    assert isinstance(voicemail_draft(profile, {"name": "Léa", **contact}), str)
+    for call in (lambda: week_range(text, week_start), lambda: parse_referrals(text)):
+        try:
+            call()
+        except CoachkitError as exc:
+            assert str(exc).strip()

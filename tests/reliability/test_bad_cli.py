@@ -64,9 +64,9 @@ typed_text = st.one_of(
 # Plausible values per option, so that most cases get past argparse and reach coachkit.
 PLAUSIBLE = {
     "date": ("2026-11-25", "2026-11-01", "1999-12-31", "2026-13-01", "25/11/2026"),
-    "today": ("2026-11-25", "2030-01-01", "1900-01-01", "tomorrow"),
-    "start": ("2026-11-25", "2026-11-30", "2026-W48"),
-    "week": ("2026-W48", "2026-W01", "2020-W53", "2026-W00", "2026-48", "w48"),
+    "today": ("2026-11-25", "2030-01-01", "1900-01-01", "tomorrow", "9999-12-31", "0001-01-01"),
+    "start": ("2026-11-25", "2026-11-30", "2026-W48", "9999-12-31", "0001-01-01"),
+    "week": ("2026-W48", "2026-W01", "2020-W53", "2026-W00", "2026-48", "w48", "9999-W52"),
     "contact": ("1", "Léa Martin", "léa", "2", "0", "-1", "Nobody"),
     "channel": ("email", "linkedin", "coffee", "video", "fax"),
     "referral": ("Tom|Stripe|PM", "Tom", "|||", "Tom||", "=1|<b>|x"),
