@@ -217,6 +217,14 @@ def _matches(record: dict, persona: _Persona, tags: dict[str, tuple[str, str]]) 
     )
 
 
+def _check_today(today: dt.date) -> None:
+    # A history runs weeks before and follow-ups days after today: keep clear of year 1/9999.
+    if not 1900 <= today.year <= 2999:
+        raise ValidationError(
+            "today", f"{today} is outside the years a demo covers", hint="use 1900 to 2999."
+        )
+
+
 def build_demo_workbook(
     folder: str | os.PathLike[str],
     persona: str,
@@ -256,6 +264,7 @@ def build_demo_workbook(
             f"{persona!r} is not a demo persona",
             hint=f"use one of {', '.join(PERSONAS)}.",
         )
+    _check_today(today)
     spec = PERSONAS[persona]
     rng = random.Random(spec.seed if seed is None else seed)
     wb = create_workbook(folder, name=name or spec.name)
@@ -376,6 +385,7 @@ def build_demo_cohort(
     list of Path
         The workbook folders, in a stable order.
     """
+    _check_today(today)  # before any folder is made
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     made: list[Path] = []
