@@ -988,6 +988,13 @@ def open_workbook(folder: str | os.PathLike[str]) -> Workbook:
             f"{db}: no workbook here.",
             hint=f"create one with `coachkit init {path}`, or check the folder name.",
         )
+    if db.stat().st_size == 0:
+        # coachkit never leaves an empty file under this name (it creates a workbook aside,
+        # then renames it): an empty one was truncated, and must not pass for a new workbook.
+        raise WorkbookError(
+            f"{db}: the workbook file is empty (it was damaged or truncated).",
+            hint="restore it from the backups/ folder, or from a `coachkit backup` copy.",
+        )
     try:
         conn = _connect(db)
         version = _schema.version(conn)

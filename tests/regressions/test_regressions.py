@@ -69,7 +69,9 @@ def test_cli_case(path: Path, wb_folder: Path, tmp_path: Path) -> None:
     case = _load(path)
     argv = _argv(case, wb_folder, tmp_path)
     for name, text in case.get("files", {}).items():
-        Path(name.replace("{tmp}", str(tmp_path))).write_text(text)
+        made = Path(name.replace("{tmp}", str(tmp_path)))
+        made.parent.mkdir(parents=True, exist_ok=True)
+        made.write_text(text)
     before = state_of(wb_folder)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -96,18 +96,19 @@ def test_a_workbook_from_a_newer_coachkit_is_refused_untouched(tmp_path, ahead, 
 
 @pytest.mark.parametrize(
     "content",
-    [b"not a database at all\n", b"SQLite format 3\x00" + b"\xff" * 4000, os.urandom(8192)],
-    ids=["text", "bad-header", "random"],
+    [b"", b"not a database at all\n", b"SQLite format 3\x00" + b"\xff" * 4000, os.urandom(8192)],
+    ids=["empty", "text", "bad-header", "random"],
 )
 def test_a_file_that_is_not_a_workbook_is_refused_untouched(tmp_path, content, capsys) -> None:
     folder = tmp_path / "odd"
     folder.mkdir()
     (folder / "workbook.sqlite").write_bytes(content)
-    with pytest.raises(WorkbookError, match="not a coachkit workbook or is damaged"):
+    with pytest.raises(WorkbookError, match="damaged"):
         open_workbook(folder)
     assert main(["backup", str(folder), "--out", str(tmp_path / "b")]) == 4
     assert "Traceback" not in capsys.readouterr().err
     assert (folder / "workbook.sqlite").read_bytes() == content
+    assert not (folder / "backups").exists()
 
 
 def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
