@@ -111,6 +111,9 @@ def test_the_cohort_summary_carries_figures_only(cohort_run) -> None:
             if key == "stuck":  # reasons in words, written by coachkit, about figures
                 assert all(isinstance(reason, str) for reason in value)
                 continue
+            if key == "verdict":  # "two calls short": coachkit's words about the figures
+                assert isinstance(value, str)
+                continue
             _assert_figures(value, key)
 
 
