@@ -128,6 +128,9 @@ def build_calendar(
         raise ValidationError("weeks", f"{weeks!r} is not a number of weeks from 1 to 104")
     profile = wb.profile
     labels = iter_weeks(first_day, weeks, profile.week_start)
+    # Every week is checked before workbook_identity may store the calendar's id: a refused
+    # export leaves the workbook unchanged.
+    ranges = [week_range(label, profile.week_start) for label in labels]
     if dtstamp is None:
         first, _ = week_range(labels[0], profile.week_start)
         dtstamp = dt.datetime.combine(first, dt.time(0), tzinfo=dt.UTC)
@@ -147,8 +150,7 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"coachkit: {profile.name}" if profile.name else "coachkit")
-    for label in labels:
-        first, last = week_range(label, profile.week_start)
+    for label, (first, last) in zip(labels, ranges, strict=True):
         plan = plan_week(
             label,
             profile,
