@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 from hypothesis import strategies as st
 
+from tests.samples import DATA, SHEET_MAPPING
+
 __all__ = ["DATA", "SEEDS", "mutated_export", "zipped"]
 
-DATA = Path(__file__).parents[1] / "data" / "imports"
 
 #: format -> (seed files, the arguments import_contacts takes for them)
-SHEET_MAPPING = {
-    "name": "Full name",
-    "firm": "Org",
-    "position": "Role",
-    "location": "City",
-    "email": "E-mail",
-    "connected_on": "Met on",
-    "notes": "Comment",
-}
 SEEDS: dict[str, tuple[tuple[str, ...], dict]] = {
     "linkedin": (("linkedin_connections.csv", "linkedin_old_header.csv"), {"format": "linkedin"}),
     "google": (("google_contacts.csv", "google_contacts_old.csv"), {"format": "google"}),

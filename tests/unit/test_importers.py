@@ -28,25 +28,16 @@ from coachkit import (
     import_contacts,
 )
 from coachkit._importers.common import parse_day, url_key
+from tests.samples import DATA, SHEET_MAPPING
 
 pytestmark = pytest.mark.unit
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 LINKEDIN = DATA / "linkedin_connections.csv"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
 NOTES = (
     '"When exporting your connection data, you may notice that some of the email addresses '
     'are missing. You will only see email addresses for connections who have allowed it."'
 )
-SHEET_MAPPING = {
-    "name": "Full name",
-    "firm": "Org",
-    "position": "Role",
-    "location": "City",
-    "email": "E-mail",
-    "connected_on": "Met on",
-    "notes": "Comment",
-}
 FIELDS = ("name", "firm", "position", "email", "phone", "location", "profile_url", "connected_on")
 
 
