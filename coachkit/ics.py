@@ -52,16 +52,7 @@ _SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 def workbook_identity(wb: Workbook) -> str:
     """Return the workbook's random calendar id, creating and storing it the first time."""
-    found = wb.query("SELECT value FROM meta WHERE key = ?", (_IDENTITY_KEY,))
-    if not found.empty:
-        return str(found.iloc[0, 0])
-    with wb.transaction() as conn:
-        # INSERT OR IGNORE: if another process stored one meanwhile, theirs is kept.
-        conn.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-            (_IDENTITY_KEY, uuid.uuid4().hex),
-        )
-    return str(wb.query("SELECT value FROM meta WHERE key = ?", (_IDENTITY_KEY,)).iloc[0, 0])
+    return wb.meta_setdefault(_IDENTITY_KEY, uuid.uuid4().hex)
 
 
 def event_uid(identity: str, key: str) -> str:

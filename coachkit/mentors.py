@@ -101,11 +101,7 @@ def rank_mentors(wb: Workbook, limit: int | None = None) -> pd.DataFrame:
     """
     with wb.snapshot():
         contacts = wb.contacts()
-        approached_ids = set(
-            wb.query("SELECT DISTINCT contact_id FROM activities WHERE kind = 'outreach'")[
-                "contact_id"
-            ]
-        )
+        approached_ids = wb.approached_contact_ids()
     return rank_contacts(contacts, wb.goals, approached_ids, limit)
 
 
@@ -188,12 +184,7 @@ def target_firms(wb: Workbook) -> pd.DataFrame:
     goals = wb.goals
     with wb.snapshot():
         firms = wb.firms()
-        conversations = wb.query(
-            "SELECT c.firm_id, COUNT(DISTINCT a.contact_id) AS conversations "
-            "FROM activities a JOIN contacts c ON c.id = a.contact_id "
-            "WHERE a.kind = 'meeting' OR (a.kind = 'call' AND a.outcome = 'reached') "
-            "GROUP BY c.firm_id"
-        )
+        conversations = wb.conversations_by_firm()
     return _target_firms(firms, conversations, goals)
 
 

@@ -58,16 +58,12 @@ def _conversation(wb: Workbook, conversation_id: int) -> dict[str, Any]:
         raise ValidationError(
             "conversation", f"{conversation_id!r} is not an activity id"
         ) from None
-    found = wb.query(
-        "SELECT id, contact_id, kind, outcome, on_date FROM activities WHERE id = ?",
-        (conversation_id,),
-    )
-    if found.empty:
+    row = wb.get_activity(conversation_id)
+    if row is None:
         raise NotFoundError(
             f"conversation: there is no activity {conversation_id} in this workbook.",
             hint="log the meeting or call first; its id is printed when you log it.",
         )
-    row = found.iloc[0].to_dict()
     if not (row["kind"] == "meeting" or (row["kind"] == "call" and row["outcome"] == "reached")):
         raise ValidationError(
             "conversation",

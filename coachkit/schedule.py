@@ -64,28 +64,13 @@ _CACHE = weakref.WeakKeyDictionary()
 
 
 def _cached(wb: Workbook, name: str, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    stamp = wb.query("SELECT total_changes() AS changes").iloc[0, 0]
-    version = wb.query("PRAGMA data_version").iloc[0, 0]
-    key = (int(stamp), int(version))
+    key = wb.change_stamp()
     slots = _CACHE.setdefault(wb, {})
     hit = slots.get(name)
     if hit is None or hit[0] != key:
         hit = (key, read())
         slots[name] = hit
     return hit[1].copy(deep=False)  # copy-on-write: callers cannot alter the cached frame
-
-
-def _read_activities(wb: Workbook) -> pd.DataFrame:
-    frame = wb.query(
-        "SELECT id, contact_id, kind, on_date AS date, outcome, parent_id, related_contact_id "
-        "FROM activities"
-    )
-    if frame.empty:
-        return wb.activities().drop(columns=["contact", "channel", "notes"])
-    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
-    return frame.astype(
-        {"id": "int64", "contact_id": "int64", "parent_id": "Int64", "related_contact_id": "Int64"}
-    )
 
 
 def read_activities(wb: Workbook, until: dt.date | None = None) -> pd.DataFrame:
@@ -96,26 +81,16 @@ def read_activities(wb: Workbook, until: dt.date | None = None) -> pd.DataFrame:
     (datetime64), ``outcome``, ``parent_id``, ``related_contact_id``. The frame is read once
     and reused until the workbook changes (by this process or another).
     """
-    frame = _cached(wb, "activities", lambda: _read_activities(wb))
+    frame = _cached(wb, "activities", wb.activity_facts)
     if until is not None:
         frame = frame[frame["date"] <= pd.Timestamp(until)]
     return frame
 
 
-def _read_people(wb: Workbook) -> pd.DataFrame:
-    frame = wb.query(
-        "SELECT c.id, c.name, f.name AS firm, c.phone, c.referred_by "
-        "FROM contacts c LEFT JOIN firms f ON f.id = c.firm_id"
-    )
-    if frame.empty:
-        return wb.contacts()[["id", "name", "firm", "phone", "referred_by"]]
-    return frame.astype({"id": "int64", "referred_by": "Int64"})
-
-
 def read_people(wb: Workbook) -> pd.DataFrame:
     """Read ``id``, ``name``, ``firm``, ``phone``, ``referred_by`` of every contact (cached
     like :func:`read_activities`)."""
-    return _cached(wb, "people", lambda: _read_people(wb))
+    return _cached(wb, "people", wb.people)
 
 
 def follow_ups_frame(

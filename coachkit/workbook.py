@@ -836,6 +836,85 @@ class Workbook:
             if conn.execute("DELETE FROM activities WHERE id = ?", (activity_id,)).rowcount == 0:
                 raise NotFoundError(f"there is no activity {activity_id}.")
 
+    # -- the engine's lean reads ------------------------------------------------------------------
+    # The process engine, the mentor ranking and the calendar read through these methods, so
+    # that all SQL stays in this module and another database needs a new store, not a rewrite.
+    def change_stamp(self) -> tuple[int, int]:
+        """A value that changes whenever the workbook does, by this connection or another.
+
+        Readers cache frames under it (SQLite: ``total_changes()`` and ``data_version``).
+        """
+        (changes,) = self._conn.execute("SELECT total_changes()").fetchone()
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        return int(changes), int(version)
+
+    def activity_facts(self) -> pd.DataFrame:
+        """Every activity without names or notes, unordered: ``id``, ``contact_id``, ``kind``,
+        ``date`` (datetime64), ``outcome``, ``parent_id``, ``related_contact_id``."""
+        frame = self.query(
+            "SELECT id, contact_id, kind, on_date AS date, outcome, parent_id, "
+            "related_contact_id FROM activities"
+        )
+        if frame.empty:
+            return self.activities().drop(columns=["contact", "channel", "notes"])
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+        return frame.astype(
+            {
+                "id": "int64",
+                "contact_id": "int64",
+                "parent_id": "Int64",
+                "related_contact_id": "Int64",
+            }
+        )
+
+    def people(self) -> pd.DataFrame:
+        """Every contact's ``id``, ``name``, ``firm``, ``phone`` and ``referred_by`` only."""
+        frame = self.query(
+            "SELECT c.id, c.name, f.name AS firm, c.phone, c.referred_by "
+            "FROM contacts c LEFT JOIN firms f ON f.id = c.firm_id"
+        )
+        if frame.empty:
+            return self.contacts()[["id", "name", "firm", "phone", "referred_by"]]
+        return frame.astype({"id": "int64", "referred_by": "Int64"})
+
+    def get_activity(self, activity_id: int) -> dict[str, Any] | None:
+        """Return one activity (``id``, ``contact_id``, ``kind``, ``outcome``, ``on_date``)."""
+        row = self._conn.execute(
+            "SELECT id, contact_id, kind, outcome, on_date FROM activities WHERE id = ?",
+            (int(activity_id),),
+        ).fetchone()
+        keys = ("id", "contact_id", "kind", "outcome", "on_date")
+        return None if row is None else dict(zip(keys, row, strict=True))
+
+    def approached_contact_ids(self) -> set[int]:
+        """The ids of contacts who were sent at least one outreach."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT contact_id FROM activities WHERE kind = 'outreach'"
+        )
+        return {int(contact_id) for (contact_id,) in rows}
+
+    def conversations_by_firm(self) -> pd.DataFrame:
+        """``firm_id`` and ``conversations``: how many people there one has talked to
+        (a meeting, or a call that reached them)."""
+        return self.query(
+            "SELECT c.firm_id, COUNT(DISTINCT a.contact_id) AS conversations "
+            "FROM activities a JOIN contacts c ON c.id = a.contact_id "
+            "WHERE a.kind = 'meeting' OR (a.kind = 'call' AND a.outcome = 'reached') "
+            "GROUP BY c.firm_id"
+        )
+
+    def meta_setdefault(self, key: str, value: str) -> str:
+        """Store ``value`` under ``key`` unless one is there; return the stored value.
+
+        If another process stores one at the same moment, the first one written is kept.
+        """
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            with self.transaction() as conn:
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0])
+
     # -- outreach drafts -----------------------------------------------------------------------
     def save_draft(self, contact_id: int, *, subject: str, body: str, voicemail: str = "") -> None:
         """Keep the email and voicemail drafts for one contact (replacing earlier ones)."""

@@ -124,3 +124,43 @@ def test_not_a_workbook(tmp_path):
         open_workbook(tmp_path)
     with pytest.raises(WorkbookError, match="no workbook here"):
         open_workbook(tmp_path / "missing")
+
+
+def test_all_sql_lives_in_the_store():
+    """Other modules read through Workbook methods, so another database needs a new store only."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import coachkit
+
+    sql = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA)\b")
+    package = Path(coachkit.__file__).parent
+    found = []
+    for source in sorted(package.rglob("*.py")):
+        if source.name in ("workbook.py", "_schema.py"):
+            continue
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if sql.search(node.value):
+                    found.append(f"{source.relative_to(package)}:{node.lineno}")
+    assert not found, f"SQL outside coachkit/workbook.py: {found}"
+
+
+def test_lean_reads_follow_changes_from_another_connection(workbook):
+    ana = workbook.add_contact("Ana", firm="Doctolib", phone="+33 1")
+    stamp = workbook.change_stamp()
+    with open_workbook(workbook.folder) as other:
+        other.log_activity(ana, "meeting", "2026-11-20", channel="coffee")
+    assert workbook.change_stamp() != stamp
+    facts = workbook.activity_facts()
+    assert list(facts[["contact_id", "kind"]].itertuples(index=False, name=None)) == [
+        (ana, "meeting")
+    ]
+    assert workbook.people().iloc[0][["name", "firm", "phone"]].tolist() == [
+        "Ana", "Doctolib", "+33 1",
+    ]  # fmt: skip
+    assert workbook.approached_contact_ids() == set()
+    assert workbook.conversations_by_firm()["conversations"].tolist() == [1]
+    assert workbook.meta_setdefault("k", "first") == "first"
+    assert workbook.meta_setdefault("k", "second") == "first"
