@@ -62,11 +62,15 @@ def test_stored_notebook_is_clean_and_parameterised(path: Path) -> None:
     assert all(len(cell.source.splitlines()) <= 10 for cell in code)
 
 
+REPORT = REPO / "notebooks" / "weekly_report.ipynb"
+
+
 def run_nbval(workbook: Path) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-kernel-name", "python3",
-        "--nbval-cell-timeout", "120", "-p", "no:cacheprovider", "-q",
+        "--nbval-cell-timeout", "120", "-p", "no:cacheprovider", "-v",
         *[str(path) for path in GUIDED],
+        str(REPORT),  # last: on a fresh workbook, notebook 01 creates it first
     ]  # fmt: skip
     return subprocess.run(
         command,
@@ -84,6 +88,7 @@ def test_nbval_runs_every_notebook_on_a_fresh_workbook(tmp_path: Path) -> None:
     result = run_nbval(workbook)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+    assert "weekly_report::ipynb::Cell 6 PASSED" in result.stdout  # the report ran to the end
     with open_workbook(workbook) as wb:  # created by the first notebook, then reused
         assert wb.contacts().empty
         assert wb.goals.is_empty()
