@@ -35,6 +35,7 @@ import icalendar
 from .errors import ValidationError
 from .schedule import (
     Session,
+    call_session,
     follow_ups_frame,
     plan_week,
     read_activities,
@@ -141,6 +142,16 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"coachkit: {profile.name}" if profile.name else "coachkit")
+    # Calls already overdue before the first week are not in any week's plan: put them on
+    # the export's first day, so the calendar shows what is owed (same UID as when they were
+    # first exported on their due day, so the event moves instead of doubling).
+    first_week_start = ranges[0][0]
+    owed = follow_ups_frame(activities, contacts, first_day, profile.follow_up_days)
+    owed = owed[(owed["status"] == "overdue") & (owed["due"] < first_week_start)]
+    for row in owed.itertuples(index=False):
+        session = call_session(row, profile, max(first_day, first_week_start))
+        uid = event_uid(identity, session.key)
+        calendar.add_component(_event(session, uid, stamp, sequence, tz))
     for label, (first, last) in zip(labels, ranges, strict=True):
         plan = plan_week(
             label,

@@ -26,6 +26,7 @@ import math
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -37,6 +38,7 @@ __all__ = [
     "FOLLOW_UP_COLUMNS",
     "Session",
     "WeeklyPlan",
+    "call_session",
     "follow_ups",
     "follow_ups_frame",
     "format_plan",
@@ -263,6 +265,43 @@ def _goals_text(profile: Profile) -> str:
     return "; ".join(parts) if parts else "set your goals first (industry, role, location)"
 
 
+def call_session(row: Any, profile: Profile, day: dt.date) -> Session:
+    """The follow-up call of one :func:`follow_ups_frame` row, planned on ``day``.
+
+    Its ``key`` names the follow-up, not the day, so a calendar that moves an overdue call to
+    a later day updates the event instead of adding a second one.
+    """
+    from .scripts import voicemail_draft
+
+    status = {"done": "done", "cancelled": "cancelled"}.get(row.status, "planned")
+    contact = {"name": row.contact, "firm": row.firm}
+    who = row.contact + (f" ({row.firm})" if isinstance(row.firm, str) else "")
+    number = row.phone or "no number on file: find it before the call"
+    state = "" if status == "planned" else f"\nStatus: {status} ({row.closed_by}, "
+    if state:
+        state += f"{row.closed_on.isoformat()})"
+    late = ""
+    if day > row.due:
+        late = f" (overdue: it was due {row.due.isoformat()})"
+    return Session(
+        kind="call",
+        day=day,
+        time=profile.call_time,
+        title=f"Call {who}" + (" (overdue)" if late else ""),
+        contact_id=int(row.contact_id),
+        details=(
+            f"Follow-up call to {who}, written to on {row.outreach_date.isoformat()}{late}.\n"
+            f"Phone: {number}{state}\n"
+            "If you reach voicemail, leave this message:\n"
+            f"{voicemail_draft(profile, contact)}"
+        ),
+        key=f"follow-up:{int(row.contact_id)}:{int(row.outreach_id)}",
+        status=status,
+        minutes=15,
+        phone=row.phone,
+    )
+
+
 def plan_week(
     week: str,
     profile: Profile,
@@ -288,8 +327,6 @@ def plan_week(
         Also list calls cancelled on or before their due day (a reply came first), with
         status ``"cancelled"``: the calendar export needs them to cancel the event.
     """
-    from .scripts import voicemail_draft
-
     start, end = week_range(week, profile.week_start)
     sessions: list[Session] = []
     research_day = _day_in_week(start, profile.research_weekday)
@@ -332,32 +369,7 @@ def plan_week(
         cancelled_first = row.status == "cancelled" and row.closed_on <= row.due
         if cancelled_first and not include_closed:
             continue
-        status = {"done": "done", "cancelled": "cancelled"}.get(row.status, "planned")
-        contact = {"name": row.contact, "firm": row.firm}
-        who = row.contact + (f" ({row.firm})" if isinstance(row.firm, str) else "")
-        number = row.phone or "no number on file: find it before the call"
-        state = "" if status == "planned" else f"\nStatus: {status} ({row.closed_by}, "
-        if state:
-            state += f"{row.closed_on.isoformat()})"
-        sessions.append(
-            Session(
-                kind="call",
-                day=row.due,
-                time=profile.call_time,
-                title=f"Call {who}",
-                contact_id=int(row.contact_id),
-                details=(
-                    f"Follow-up call to {who}, written to on {row.outreach_date.isoformat()}.\n"
-                    f"Phone: {number}{state}\n"
-                    "If you reach voicemail, leave this message:\n"
-                    f"{voicemail_draft(profile, contact)}"
-                ),
-                key=f"follow-up:{int(row.contact_id)}:{int(row.outreach_id)}",
-                status=status,
-                minutes=15,
-                phone=row.phone,
-            )
-        )
+        sessions.append(call_session(row, profile, row.due))
     sessions.sort(key=lambda s: (s.day, s.time, s.kind != "research", s.title))
     overdue = follow_ups_at_start[follow_ups_at_start["status"] == "overdue"].reset_index(drop=True)
     return WeeklyPlan(week=week_label(start, profile.week_start), start=start, end=end,

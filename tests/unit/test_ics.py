@@ -103,3 +103,24 @@ def test_timezone_from_the_profile(workbook, planned):
 def test_bad_arguments_are_refused(workbook, start, weeks):
     with pytest.raises(ValidationError):
         build_calendar(workbook, start, weeks)
+
+
+def test_an_overdue_call_moves_to_the_export_start_with_the_same_uid(workbook, planned, tmp_path):
+    bo, _ = planned  # Bo's call was due Tuesday 1 December and is never made
+    first = _events(write_calendar(workbook, tmp_path / "a.ics", D(2026, 11, 30), weeks=1))
+    (due_call,) = [e for e in first if str(e["summary"]).startswith("Call Bo Chen")]
+    assert due_call.decoded("dtstart") == dt.datetime(2026, 12, 1, 10)
+
+    # Exported again from Wednesday 9 December: the call is owed, on the first day, same UID.
+    later = _events(write_calendar(workbook, tmp_path / "b.ics", D(2026, 12, 9), weeks=1))
+    (owed,) = [e for e in later if str(e["summary"]).startswith("Call Bo Chen")]
+    assert str(owed["summary"]) == "Call Bo Chen (Stripe) (overdue)"
+    assert owed.decoded("dtstart") == dt.datetime(2026, 12, 9, 10)
+    assert "it was due 2026-12-01" in str(owed["description"])
+    assert str(owed["uid"]) == str(due_call["uid"])
+    assert len(set(_uids(later))) == len(later)  # one event per UID
+
+    # Once the call is made, it is no longer owed.
+    workbook.log_activity(bo, "call", D(2026, 12, 8), outcome="voicemail")
+    done = _events(write_calendar(workbook, tmp_path / "c.ics", D(2026, 12, 9), weeks=1))
+    assert not [e for e in done if str(e["summary"]).startswith("Call Bo Chen")]
