@@ -89,9 +89,10 @@ def log_conversation_referrals(
     people
         One dict per person: ``name`` (required), and any of ``firm``, ``position``,
         ``email``, ``phone``, ``location``, ``notes``. A dict with a ``contact_id`` names a
-        person already in the workbook instead: they get ``referred_by`` set if they had
-        none (a referral from someone else is kept, the first one counts), and the referral
-        is logged either way.
+        person already in the workbook instead, and so does a name that matches exactly one
+        contact by the importers' rule (same email, else same name at the same firm): they
+        get ``referred_by`` set if they had none (a referral from someone else is kept, the
+        first one counts), and the referral is logged either way.
 
     Returns
     -------
@@ -119,6 +120,14 @@ def log_conversation_referrals(
         for number, person in enumerate(people, start=1):
             values = dict(person)
             existing = values.pop("contact_id", None)
+            if existing is None and str(values.get("name") or "").strip():
+                # Someone already in the workbook (same email, else same name and firm) is
+                # linked, not added twice.
+                matches = wb.find_contact_ids(
+                    str(values["name"]), firm=values.get("firm"), email=values.get("email")
+                )
+                if len(matches) == 1 and matches[0] != referrer_id:
+                    existing = matches[0]
             unknown = set(values) - set(REFERRAL_FIELDS)
             if unknown:
                 raise ValidationError(

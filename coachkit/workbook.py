@@ -886,6 +886,23 @@ class Workbook:
         keys = ("id", "contact_id", "kind", "outcome", "on_date")
         return None if row is None else dict(zip(keys, row, strict=True))
 
+    def find_contact_ids(
+        self, name: str, *, firm: str | None = None, email: str | None = None
+    ) -> list[int]:
+        """Ids of the contacts who are this person by the importers' rule: the same email
+        when one is given, else the same folded name at the same firm (or both without one)."""
+        if email and email.strip():
+            rows = self._conn.execute(
+                "SELECT id FROM contacts WHERE email = ? ORDER BY id", (email.strip().lower(),)
+            )
+        else:
+            rows = self._conn.execute(
+                "SELECT c.id FROM contacts c LEFT JOIN firms f ON f.id = c.firm_id "
+                "WHERE c.name_key = ? AND COALESCE(f.key, '') = ? ORDER BY c.id",
+                (person_key(name), firm_key(firm)),
+            )
+        return [int(contact_id) for (contact_id,) in rows]
+
     def approached_contact_ids(self) -> set[int]:
         """The ids of contacts who were sent at least one outreach."""
         rows = self._conn.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from coachkit import NotFoundError, ValidationError
@@ -144,3 +145,25 @@ def test_only_a_conversation_can_refer(workbook, talk, kind):
 def test_unknown_conversation(workbook):
     with pytest.raises(NotFoundError, match="no activity 42"):
         log_conversation_referrals(workbook, 42, [{"name": "Cy"}])
+
+
+def test_a_referred_name_already_in_the_workbook_is_linked_not_added(workbook, talk):
+    bo, meeting = talk
+    known = workbook.add_contact("Élodie Roux", firm="Qonto SAS")  # imported earlier
+    namesake = workbook.add_contact("Élodie Roux", firm="Alan")  # same name, other firm
+    by_mail = workbook.add_contact("Fay Wu", email="fay@example.org")
+    ids = log_conversation_referrals(
+        workbook,
+        meeting,
+        [
+            {"name": "elodie roux", "firm": "Qonto"},
+            {"name": "F. Wu", "email": "FAY@example.org"},
+            {"name": "Élodie Roux"},  # no firm: matches neither, so a new contact
+        ],
+    )
+    assert ids[:2] == [known, by_mail]
+    assert ids[2] not in (known, namesake, by_mail)
+    contacts = workbook.contacts().set_index("id")
+    assert len(contacts) == 5  # Bo, the three already there, and one new person
+    assert contacts.loc[known, "referred_by"] == bo
+    assert pd.isna(contacts.loc[namesake, "referred_by"])
