@@ -194,7 +194,7 @@ def voicemail_draft(wb_or_profile: Workbook | Profile, contact: Mapping[str, Any
     work = f"your work at {firm}" if firm else "your work"
     return (
         f"Hello {first}, this is {me}. I am calling because I would like to learn "
-        f"how you got where you are. I really admire {work}. "
+        f"how you got where you are. I really admire {work.rstrip('.')}. "  # "Stripe, Inc."
         "Would you have 20 minutes for a short conversation? "
         "I will follow up by email. Thank you."
     )

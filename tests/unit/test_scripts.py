@@ -99,3 +99,11 @@ def test_drafts_from_a_stored_contact_with_missing_details(workbook):
     assert email_draft(workbook, contact).body.startswith("Dear Gil,")
     script = voicemail_draft(workbook, contact)
     assert "admire your work." in script and "nan" not in script
+
+
+def test_voicemail_ends_one_sentence_once_after_a_firm_ending_in_a_period(workbook):
+    from coachkit.scripts import voicemail_draft
+
+    script = voicemail_draft(workbook, {"name": "Jane Doe", "firm": "Stripe, Inc."})
+    assert "I really admire your work at Stripe, Inc. Would you" in script
+    assert ".." not in script
