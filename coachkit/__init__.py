@@ -7,6 +7,7 @@ that take a workbook.
 
 from __future__ import annotations
 
+from .cohort import run_cohort
 from .errors import (
     CoachkitError,
     ImportFormatError,
@@ -16,11 +17,14 @@ from .errors import (
     ValidationError,
     WorkbookError,
 )
+from .export import export_csv
 from .firms import firm_key
 from .ics import build_calendar, write_calendar
 from .importers import ImportSummary, import_contacts
+from .mentors import rank_mentors, target_firms, uncovered_firms
 from .network import log_conversation_referrals, network_figures, referral_tree
 from .progress import count_activities, verdict  # progress() itself: see coachkit.progress
+from .report import build_report, run_report
 from .schedule import Session, WeeklyPlan, follow_ups, weekly_plan
 from .scripts import (
     Draft,
@@ -54,10 +58,12 @@ __all__ = [
     "WorkbookError",
     "__version__",
     "build_calendar",
+    "build_report",
     "check_voicemail",
     "count_activities",
     "create_workbook",
     "email_draft",
+    "export_csv",
     "firm_key",
     "follow_ups",
     "import_contacts",
@@ -66,7 +72,12 @@ __all__ = [
     "month_range",
     "network_figures",
     "open_workbook",
+    "rank_mentors",
     "referral_tree",
+    "run_cohort",
+    "run_report",
+    "target_firms",
+    "uncovered_firms",
     "verdict",
     "voicemail_draft",
     "week_label",
