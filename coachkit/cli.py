@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CoachkitError
-from .workbook import Goals
+from .workbook import Goals, Workbook
 
 __all__ = ["build_parser", "main"]
 
@@ -228,13 +228,19 @@ def _cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _week_of(args: argparse.Namespace, wb: Workbook) -> str:
+    """The ``--week`` given, else the week (in the workbook's own week start) holding today."""
+    from .weeks import week_label
+
+    return args.week or week_label(_today(args), wb.profile.week_start)
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from .schedule import format_plan, weekly_plan
-    from .weeks import week_label
     from .workbook import open_workbook
 
     with open_workbook(args.workbook) as wb:
-        week = args.week or week_label(_today(args), wb.profile.week_start)
+        week = _week_of(args, wb)
         print(format_plan(weekly_plan(wb, week)))
     return 0
 
@@ -272,11 +278,10 @@ def _cmd_target(args: argparse.Namespace) -> int:
 
 def _cmd_progress(args: argparse.Namespace) -> int:
     from .progress import format_progress, progress
-    from .weeks import week_label
     from .workbook import open_workbook
 
     with open_workbook(args.workbook) as wb:
-        week = args.week or week_label(_today(args), wb.profile.week_start)
+        week = _week_of(args, wb)
         print(format_progress(progress(wb, week)))
     return 0
 
@@ -337,7 +342,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .cohort import run_cohort
     from .demo import build_demo_cohort
     from .errors import WorkbookError
-    from .weeks import week_label
+    from .weeks import last_full_week
 
     today = _today(args)
     cohort = args.out / "cohort"
@@ -347,7 +352,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             hint="open its reports, delete the folder, or pass another --out.",
         )
     # A coach reads the report of the last full week: the current one is still under way.
-    week = args.week or week_label(today - dt.timedelta(days=7))
+    week = args.week or last_full_week(today)
     folders = build_demo_cohort(cohort, today)
     print(f"Built {len(folders)} demo workbooks in {cohort}")
     result = run_cohort(cohort, week, today, args.out / "reports", jobs=args.jobs)

@@ -19,6 +19,7 @@ from .errors import ValidationError
 
 __all__ = [
     "iter_weeks",
+    "last_full_week",
     "month_range",
     "week_label",
     "week_range",
@@ -89,6 +90,18 @@ def week_label(day: dt.date, week_start: int = 0) -> str:
         thursday = week_start_of(day, week_start) + dt.timedelta(days=(_THURSDAY - week_start) % 7)
     iso = thursday.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
+
+
+def last_full_week(day: dt.date, week_start: int = 0) -> str:
+    """Return the name of the week before the one that holds ``day`` (the last full week).
+
+    Examples
+    --------
+    >>> last_full_week(dt.date(2026, 11, 25))
+    '2026-W47'
+    """
+    with _in_range(day):
+        return week_label(week_start_of(day, week_start) - dt.timedelta(days=7), week_start)
 
 
 def week_range(label: str, week_start: int = 0) -> tuple[dt.date, dt.date]:

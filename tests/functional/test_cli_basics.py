@@ -80,3 +80,10 @@ def test_backup_is_a_working_workbook(workbook, tmp_path):
     with open_workbook(dest) as copy:
         assert list(copy.contacts()["name"]) == ["Ana"]
     assert stat.S_IMODE((dest / "workbook.sqlite").stat().st_mode) == 0o600
+
+
+def test_demo_with_a_date_at_the_edge_of_the_calendar_is_refused(tmp_path, capsys):
+    # Found by the reliability suite: the last full week before 0001-01-01 overflowed.
+    assert main(["demo", "--out", str(tmp_path / "d"), "--today", "0001-01-01"]) == 2
+    assert "too far in the past" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()

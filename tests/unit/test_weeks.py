@@ -71,3 +71,14 @@ def test_bad_week_names_are_refused(label):
 
 def test_lenient_spellings_are_accepted():
     assert week_range("2026w48") == week_range("2026-W48")
+
+
+def test_last_full_week_is_the_week_before_and_refuses_year_one():
+    from coachkit.weeks import last_full_week
+
+    assert last_full_week(dt.date(2026, 11, 25)) == "2026-W47"
+    assert last_full_week(dt.date(2026, 11, 23)) == "2026-W47"  # a Monday
+    assert last_full_week(dt.date(2027, 1, 4)) == "2026-W53"
+    assert last_full_week(dt.date(2026, 11, 25), week_start=6) == "2026-W47"  # Sun 15-Sat 21
+    with pytest.raises(ValidationError, match="too far in the past"):
+        last_full_week(dt.date(1, 1, 1))
