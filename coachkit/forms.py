@@ -36,6 +36,7 @@ import pandas as pd
 
 from . import _widgets as ui
 from .errors import CoachkitError, ValidationError
+from .network import is_conversation
 from .workbook import (
     ACTIVITY_KINDS,
     MAX_GOALS,
@@ -1277,7 +1278,7 @@ class LogForm(_Form):
         self.channel.options = [(c.replace("_", " "), c) for c in channels]
         self.channel_row.layout.display = "" if channels else "none"
         self.outcome_row.layout.display = "" if kind == "call" else "none"
-        conversation = kind == "meeting" or (kind == "call" and self.outcome.value == "reached")
+        conversation = is_conversation(kind, self.outcome.value)
         self.referrals_row.layout.display = "" if conversation else "none"
 
     def _write(self, errors: _Errors) -> str:
@@ -1289,7 +1290,7 @@ class LogForm(_Form):
             errors.add("date", "pick the day it happened")
         elif day > self.today:
             errors.add("date", f"{day:%d %B %Y} is still to come: log it once it has happened")
-        conversation = kind == "meeting" or (kind == "call" and self.outcome.value == "reached")
+        conversation = is_conversation(kind, self.outcome.value)
         people: list[dict[str, str]] = []
         with errors.field("referrals"):
             people = parse_referrals(self.referrals.value)

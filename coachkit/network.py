@@ -36,6 +36,7 @@ __all__ = [
     "REFERRAL_FIELDS",
     "conversations_frame",
     "find_contact",
+    "is_conversation",
     "log_conversation_referrals",
     "log_with_referrals",
     "network_figures",
@@ -64,7 +65,7 @@ def _conversation(wb: Workbook, conversation_id: int) -> dict[str, Any]:
             f"conversation: there is no activity {conversation_id} in this workbook.",
             hint="log the meeting or call first; its id is printed when you log it.",
         )
-    if not (row["kind"] == "meeting" or (row["kind"] == "call" and row["outcome"] == "reached")):
+    if not is_conversation(row["kind"], row["outcome"]):
         raise ValidationError(
             "conversation",
             f"activity {conversation_id} is a {row['kind']}"
@@ -73,6 +74,12 @@ def _conversation(wb: Workbook, conversation_id: int) -> dict[str, Any]:
             hint="referrals come from a meeting or a call that reached the person.",
         )
     return row
+
+
+def is_conversation(kind: str, outcome: str | None) -> bool:
+    """Whether an activity is a conversation held (PROCESS.md's "meeting"): a meeting, or a
+    call that reached the person. Only a conversation can yield referrals."""
+    return kind == "meeting" or (kind == "call" and outcome == "reached")
 
 
 def log_conversation_referrals(
@@ -401,7 +408,7 @@ def log_with_referrals(
     tuple
         The new activity's id and the referred contacts' ids.
     """
-    if referrals and not (kind == "meeting" or (kind == "call" and outcome == "reached")):
+    if referrals and not is_conversation(kind, outcome):
         raise ValidationError(
             "referral",
             "only a conversation (a meeting, or a call that reached the person) can refer you",

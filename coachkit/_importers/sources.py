@@ -140,6 +140,15 @@ def _from_zip(path: Path, data: bytes, trail: list[str], depth: int) -> Source:
     )
 
 
+def _declared_encoding(data: bytes) -> tuple[str, str] | None:
+    """The (codec, name) a byte-order mark declares, or None when there is none."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16"
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8"
+    return None
+
+
 def decode(path: Path, data: bytes, member: str | None = None) -> str:
     """Return the text of ``data``: UTF-8 (with or without BOM), UTF-16 with a BOM, or a
     Windows/Latin-1 file that decodes cleanly; anything else is an error.
@@ -160,22 +169,15 @@ def decode(path: Path, data: bytes, member: str | None = None) -> str:
         hint="import LinkedIn's Connections.csv (or its zip), a Google Contacts CSV, "
         "a vCard (.vcf) or a CSV spreadsheet.",
     )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    declared = _declared_encoding(data)
+    if declared is not None:
+        codec, label = declared
         try:
-            text = data.decode("utf-16")
+            text = data.decode(codec)
         except UnicodeDecodeError as exc:
             raise ImportFormatError(
                 path,
-                f"{the_file} says it is UTF-16 but is damaged at byte {exc.start}",
-                hint="export it again, or save it from a spreadsheet as 'CSV UTF-8'.",
-            ) from exc
-    elif data.startswith(codecs.BOM_UTF8):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFormatError(
-                path,
-                f"{the_file} says it is UTF-8 but is damaged at byte {exc.start}",
+                f"{the_file} says it is {label} but is damaged at byte {exc.start}",
                 hint="export it again, or save it from a spreadsheet as 'CSV UTF-8'.",
             ) from exc
     else:
