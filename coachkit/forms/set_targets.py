@@ -1,0 +1,159 @@
+"""Notebook 05, set your targets: how many of each thing per week or month, and progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import ipywidgets as widgets
+
+from .. import _widgets as ui
+from ..workbook import Workbook
+from ._base import _Errors, _escape, _Form, _label, _View, _week_of
+
+__all__ = [
+    "ProgressView",
+    "TargetsForm",
+    "progress_view",
+    "targets_form",
+]
+
+
+class TargetsForm(_Form):
+    """Step 3: how many of each thing per week or month (and targets of your own)."""
+
+    save_text = "Save my targets"
+
+    def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
+        super().__init__(wb, refresh)
+        self.rows_box = widgets.VBox()
+        self.new_metric = widgets.Text(placeholder="e.g. coffee_chats")
+        self.new_label = widgets.Text(placeholder="e.g. coffee chats")
+        self.new_amount = widgets.IntText(value=1)
+        self.new_period = widgets.Dropdown(options=["week", "month"], value="week")
+        new_row = widgets.VBox(
+            [
+                _label("Add a target of your own", "a short name, what it counts, how many"),
+                widgets.HBox([self.new_metric, self.new_label]),
+                self._error_slot("new_metric"),
+                widgets.HBox([self.new_amount, self.new_period]),
+                self._error_slot("new_amount"),
+            ]
+        )
+        self.widget = widgets.VBox([self.rows_box, new_row, self._footer()])
+        self._build_rows()
+
+    def _error_slot(self, name: str) -> widgets.HTML:
+        label = widgets.HTML()
+        label.add_class("coachkit-error-label")
+        self.error_labels[name] = label
+        return label
+
+    def _build_rows(self) -> None:
+        self.amounts: dict[str, widgets.IntText] = {}
+        self.periods: dict[str, widgets.Dropdown] = {}
+        self.remove: dict[str, widgets.Checkbox] = {}
+        rows = []
+        for target in self.wb.targets:
+            amount = widgets.IntText(value=target.amount, layout=widgets.Layout(width="7em"))
+            period = widgets.Dropdown(
+                options=["week", "month"], value=target.period, layout=widgets.Layout(width="8em")
+            )
+            remove = widgets.Checkbox(value=False, description="remove", indent=False)
+            self.amounts[target.metric] = amount
+            self.periods[target.metric] = period
+            self.remove[target.metric] = remove
+            name = f"target {target.metric}"
+            self._aliases[target.metric] = name
+            rows.append(
+                widgets.VBox(
+                    [
+                        _label(target.label or target.metric, f"({target.metric})"),
+                        widgets.HBox([amount, widgets.HTML("&nbsp;per&nbsp;"), period, remove]),
+                        self._error_slot(name),
+                    ]
+                )
+            )
+        self.rows_box.children = rows
+
+    def _write(self, errors: _Errors) -> str:
+        labels = {t.metric: t.label for t in self.wb.targets}
+        for metric, amount in self.amounts.items():
+            if self.remove[metric].value:
+                with errors.field(f"target {metric}"):
+                    self.wb.remove_target(metric)
+                continue
+            with errors.field(f"target {metric}"):
+                self.wb.set_target(metric, amount.value, self.periods[metric].value, labels[metric])
+        metric = self.new_metric.value.strip()
+        if metric:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_ ]{0,59}", metric):
+                errors.add("new_metric", "use letters, digits and _ only, starting with a letter")
+            elif metric in self.amounts:
+                errors.add("new_metric", f"{metric!r} is already a target: change it above")
+            else:
+                self._aliases[f"target {metric}"] = "new_amount"
+                self._aliases["metric"] = "new_metric"
+                with errors.field():
+                    self.wb.set_target(
+                        metric, self.new_amount.value, self.new_period.value,
+                        self.new_label.value.strip() or metric,
+                    )  # fmt: skip
+        if errors:
+            return ""
+        return f"Targets saved ({len(self.wb.targets)})."
+
+    def save(self) -> bool:
+        """Save, then rebuild the rows so that an added or removed target shows at once."""
+        saved = super().save()
+        if saved:
+            errors = dict(self.errors)
+            self._build_rows()
+            self.show_errors(errors)
+            self.new_metric.value = self.new_label.value = ""
+        return saved
+
+
+class ProgressView(_View):
+    """Progress against every target, this week and this month."""
+
+    def __init__(self, wb: Workbook, today: dt.date) -> None:
+        super().__init__(wb, "Your progress")
+        self.today = today
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Count again (after targets change or activities are logged)."""
+        from ..progress import progress, verdict
+
+        week = _week_of(self.wb, self.today)
+        frame = progress(self.wb, week)
+        self.frame = frame
+        self.heading.value = (
+            f"<h4 style='margin:8px 0 4px'>Your progress in {week}: {_escape(verdict(frame))}</h4>"
+        )
+        self._show_chart(ui.progress_chart(frame) if len(frame) else None)
+        self.table.value = ui.table_html(
+            frame,
+            {
+                "label": "Target",
+                "period": "Per",
+                "target": "Target",
+                "actual": "Done",
+                "remaining": "Still to do",
+                "streak": "Weeks in a row on target",
+            },
+            empty="No targets: add one above.",
+        )
+
+
+def targets_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+    """The targets (notebook 05)."""
+    return TargetsForm(wb, refresh).widget
+
+
+def progress_view(wb: Workbook, today: dt.date) -> ProgressView:
+    """Progress against targets (notebooks 05 and 07)."""
+    return ProgressView(wb, today)
