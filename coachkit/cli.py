@@ -264,9 +264,14 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 def _cmd_target(args: argparse.Namespace) -> int:
     from .progress import METRICS
     from .workbook import open_workbook
+    from .workshop.figures import mark_saved
 
     with open_workbook(args.workbook) as wb:
-        target = wb.set_target(args.metric, args.amount, period=args.period, label=args.label or "")
+        with wb.transaction():
+            target = wb.set_target(
+                args.metric, args.amount, period=args.period, label=args.label or ""
+            )
+            mark_saved(wb, "targets")
     print(f"Target set: {target.amount} {target.label or target.metric} a {target.period}.")
     if target.metric not in METRICS:
         print(

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from .. import _widgets as ui
 from ..workbook import WEEKDAYS, Workbook
+from ..workshop.figures import mark_saved
 from ._base import _Errors, _Form, _View, _week_of
 
 __all__ = [
@@ -86,6 +87,10 @@ class ScheduleForm(_Form):
                 self.wb.update_profile(
                     **{field: value.strip() if isinstance(value, str) else value}
                 )
+        if errors:
+            return ""
+        # The schedule has the method's defaults: only a save tells the board it is done.
+        mark_saved(self.wb, "schedule")
         p = self.wb.profile
         return (
             f"Schedule saved: outreach on {WEEKDAYS[p.outreach_weekday]}s at {p.outreach_time}, "

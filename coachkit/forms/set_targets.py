@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from .. import _widgets as ui
 from ..workbook import Workbook
+from ..workshop.figures import mark_saved
 from ._base import _Errors, _escape, _Form, _label, _View, _week_of
 
 __all__ = [
@@ -103,6 +104,7 @@ class TargetsForm(_Form):
                     )  # fmt: skip
         if errors:
             return ""
+        mark_saved(self.wb, "targets")  # the defaults exist: only a save says "set"
         return f"Targets saved ({len(self.wb.targets)})."
 
     def save(self) -> bool:
