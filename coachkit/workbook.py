@@ -932,6 +932,42 @@ class Workbook:
             row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0])
 
+    def meta_set(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``, replacing any value there."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def meta_values(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored values of those of ``keys`` that are set."""
+        keys = list(keys)
+        marks = ", ".join("?" * len(keys))
+        rows = self._conn.execute(
+            f"SELECT key, value FROM meta WHERE key IN ({marks})",  # noqa: S608 - placeholders
+            keys,
+        )
+        return {str(k): str(v) for k, v in rows}
+
+    def step_counts(self) -> dict[str, int]:
+        """How far along the method the workbook is, in counts (for the coach's board).
+
+        ``contacts``; ``firms_tagged``: firms with an industry or a location; ``drafts``:
+        contacts with a non-empty e-mail or voicemail draft.
+        """
+        with self.snapshot() as conn:
+            (contacts,) = conn.execute("SELECT COUNT(*) FROM contacts").fetchone()
+            (tagged,) = conn.execute(
+                "SELECT COUNT(*) FROM firms WHERE COALESCE(industry, '') != '' "
+                "OR COALESCE(location, '') != ''"
+            ).fetchone()
+            (drafts,) = conn.execute(
+                "SELECT COUNT(*) FROM drafts WHERE subject != '' OR body != '' OR voicemail != ''"
+            ).fetchone()
+        return {"contacts": int(contacts), "firms_tagged": int(tagged), "drafts": int(drafts)}
+
     # -- outreach drafts -----------------------------------------------------------------------
     def save_draft(self, contact_id: int, *, subject: str, body: str, voicemail: str = "") -> None:
         """Keep the email and voicemail drafts for one contact (replacing earlier ones)."""

