@@ -49,10 +49,13 @@ Where to get the files:
   LinkedIn  linkedin.com > Me > Settings & Privacy > Data privacy >
             "Get a copy of your data" > tick "Connections" > Request archive.
             LinkedIn e-mails you a link to a .zip: import the zip as it is, or the
-            Connections.csv inside it.
-  Google    contacts.google.com > Export > "Google CSV" (or vCard).
-  Apple / Outlook / phone: export your contacts as a vCard (.vcf) file.
-  Your own spreadsheet: save it as CSV and say which column holds what, e.g.
+            Connections.csv inside it. Its "Imported Contacts.csv" is your own
+            address book (not connections): import it on its own if you want it.
+  Google    contacts.google.com > Export > "Google CSV", "Outlook CSV" or vCard.
+  Outlook   File > Open & Export > Import/Export > Export to a file > CSV.
+  Apple / phone / mail program: export your contacts as a vCard (.vcf) file.
+  Your own spreadsheet: save it as CSV (comma, semicolon or tab; any encoding)
+  and say which column holds what, e.g.
     coachkit import my-workbook people.csv --map name="Full name" --map firm=Company
   Details you can map: name (or first_name and last_name), firm, position, location,
   email, phone, profile_url, tags, notes, connected_on.
@@ -123,6 +126,11 @@ def _cmd_mentors(args: argparse.Namespace) -> int:
         for row in gaps.itertuples():
             print(f"  - {row.firm}: {row.status}")
     return 0
+
+
+# The importers' format names (coachkit.importers.FORMATS), kept here so that `--help`
+# does not import pandas; a test checks that the two agree.
+_IMPORT_FORMATS = ("linkedin", "linkedin-contacts", "google", "outlook", "vcard", "csv")
 
 
 def _parse_mapping(pairs: Sequence[str] | None) -> dict[str, str] | None:
@@ -431,7 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "--format",
-        choices=("auto", "linkedin", "google", "vcard", "csv"),
+        choices=("auto", *_IMPORT_FORMATS),
         default="auto",
         help="what kind of file it is (default: auto, coachkit works it out)",
     )

@@ -1,149 +1,67 @@
-"""Import contacts from LinkedIn, Google Contacts, vCard files and plain CSV spreadsheets.
+"""Import contacts from LinkedIn, Google Contacts, Outlook, vCard files and any CSV spreadsheet.
 
 One entry point, :func:`import_contacts`, detects the format, reads the whole file, matches
-every person against the workbook (same profile URL, else e-mail, else name and firm) and
-writes everything in one transaction. A file that cannot be read raises
-:class:`~coachkit.errors.ImportFormatError` before anything is written.
+every person against the workbook (same profile URL, else an e-mail, else a phone, else name
+and firm) and writes everything in one transaction. A file that cannot be read, or from
+which nobody could be read, raises :class:`~coachkit.errors.ImportFormatError` before
+anything is written.
 
-The real exports are messy (see ``PROCESS.md``): LinkedIn puts a preamble of varying length
-before its header, may start with a byte-order mark, quotes commas in firm names, has rows
-of only commas, rows without a name (members who left) and anonymous ``LinkedIn Member``
-rows. Each of those is handled here; rows that cannot become a contact are listed in the
-:class:`ImportSummary` with their line number and the reason.
+Each format is one reader module under ``coachkit/_importers/`` (see
+:mod:`coachkit._importers.base`); the real exports' quirks are described there. Rows that
+cannot become a contact are listed in the :class:`ImportSummary` with their line number and
+the reason, grouped by kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ._importers.base import Document
 from ._importers.common import MAPPABLE_FIELDS, Parsed, no_header
+from ._importers.formats import READERS, by_name
 from ._importers.merge import plan
-from ._importers.sources import decode, read_source
-from ._importers.tables import (
-    csv_records,
-    find_header,
-    is_coachkit_csv,
-    is_google,
-    is_linkedin,
-    parse_csv,
-    parse_google,
-    parse_linkedin,
-)
-from ._importers.vcard import looks_like_vcard, parse_vcard
-from .errors import ValidationError
+from ._importers.sources import read_source
+from ._importers.summary import ImportSummary, group_problems
+from .errors import ImportFormatError, ValidationError
 from .workbook import Workbook
 
 __all__ = ["FORMATS", "MAPPABLE_FIELDS", "ImportSummary", "import_contacts"]
 
 #: Format name -> how a person reads it.
-FORMATS = {
-    "linkedin": "LinkedIn",
-    "google": "Google Contacts",
-    "vcard": "vCard",
-    "csv": "CSV with a column mapping",
-}
-_SHOW = 15  # rows listed per section of the printed summary
+FORMATS = {reader.name: reader.label for reader in READERS}
 
 
-# -- the summary ---------------------------------------------------------------------------------
-@dataclass
-class ImportSummary:
-    """What an import did, for a person to read (``str(summary)``) or a program to check.
+def _parse(document: Document, format: str, mapping: Mapping[str, str] | None) -> Parsed:
+    """Read ``document`` as ``format``; "auto" asks each reader in turn (vCard by its first
+    line, the CSV kinds by their header row)."""
+    readers = by_name()
+    if format != "auto":
+        return readers[format].read(document, mapping)
+    for reader in READERS:
+        if reader.detect(document):
+            return reader.read(document, None)
+    raise no_header(document.path, document.text, "contacts export")
 
-    Attributes
-    ----------
-    format
-        The format read: ``"linkedin"``, ``"google"``, ``"vcard"`` or ``"csv"``.
-    path
-        The file given to :func:`import_contacts`.
-    added
-        New contacts written to the workbook.
-    merged
-        Rows that matched a contact already known (in the workbook, or earlier in the same
-        file) and filled at least one of its empty fields. Nothing is ever overwritten.
-    unchanged
-        Rows that matched a known contact and brought nothing new.
-    skipped
-        ``(line, reason)`` for each row that could not become a contact.
-    kept
-        ``(line, message)`` for each row whose data disagreed with what the workbook already
-        held: the workbook's value was kept, and the message says what the file said.
-    warnings
-        ``(line, message)`` for values that were left out (an unreadable date...).
-    member
-        For a zip, the path of the contacts file inside it.
-    """
 
-    format: str
-    path: Path
-    added: int = 0
-    merged: int = 0
-    unchanged: int = 0
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    kept: list[tuple[int, str]] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-    member: str | None = None
-
-    @property
-    def rows(self) -> int:
-        """Every data row read (added + merged + unchanged + skipped)."""
-        return self.added + self.merged + self.unchanged + len(self.skipped)
-
-    def __str__(self) -> str:
-        name = Path(self.path).name
-        where = f"{PurePosixPath(self.member).name} from {name}" if self.member else name
-        label = FORMATS.get(self.format, self.format).replace(" with a column mapping", "")
-        head = (
-            f"Imported {where} ({label}): {self.added:,} added, {self.merged:,} merged, "
-            f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped."
+def _nobody(path: Path, parsed: Parsed) -> ImportFormatError:
+    """The refusal for a file in which not one person could be read."""
+    if not parsed.skipped:
+        return ImportFormatError(
+            path,
+            "there is nobody in this file (a header, but no rows of people under it)",
+            hint="export your contacts again, with the people selected.",
         )
-        lines = [head]
-        if self.added == self.merged == 0 and self.unchanged:
-            lines.append("  Nothing new: everyone in this file is already in the workbook.")
-        if self.merged:
-            lines.append(
-                "  Merged = already in the workbook (or twice in the file): empty details were "
-                "filled in, nothing was overwritten."
-            )
-        if self.unchanged:
-            lines.append("  Unchanged = already in the workbook, with nothing new.")
-        for title, items in (
-            ("Skipped rows", self.skipped),
-            ("Kept what the workbook already had (the file says otherwise)", self.kept),
-            ("Details left out", self.warnings),
-        ):
-            if items:
-                lines.append(f"{title}:")
-                lines.extend(f"  line {line}: {text}" for line, text in items[:_SHOW])
-                if len(items) > _SHOW:
-                    lines.append(f"  ... and {len(items) - _SHOW} more")
-        return "\n".join(lines)
-
-
-def _parse(path: Path, text: str, format: str, mapping: Mapping[str, str] | None) -> Parsed:
-    """Read ``text`` as ``format``; "auto" tells vCard by its first line and the CSV kinds
-    by their header row (LinkedIn, then Google, then columns named like coachkit's)."""
-    if format == "linkedin":
-        return parse_linkedin(path, text)
-    if format == "google":
-        return parse_google(path, text)
-    if format == "vcard":
-        return parse_vcard(path, text)
-    if format == "csv":
-        return parse_csv(path, text, mapping)
-    # auto: vCard by its first line, else the CSV kind by its header row
-    if looks_like_vcard(text):
-        return parse_vcard(path, text)
-    records = csv_records(path, text)
-    if find_header(records, is_linkedin) is not None:
-        return parse_linkedin(path, text, records)
-    if find_header(records, is_google) is not None:
-        return parse_google(path, text, records)
-    if find_header(records, is_coachkit_csv) is not None:
-        return parse_csv(path, text, None, records)
-    raise no_header(path, text, "contacts export")
+    reasons = "; ".join(
+        f"{count:,} x {kind} (line {found[0][0]})"
+        for kind, count, found in group_problems(parsed.skipped)[:5]
+    )
+    return ImportFormatError(
+        path,
+        f"nobody could be read from this file: {reasons}",
+        hint="check that this is the right file, or export it again; coachkit reads "
+        "LinkedIn, Google Contacts, Outlook CSV, vCard (.vcf) and CSV spreadsheets.",
+    )
 
 
 # -- the entry point -----------------------------------------------------------------------------
@@ -162,10 +80,12 @@ def import_contacts(
         The workbook to write to.
     path
         LinkedIn's ``Connections.csv`` or the zip LinkedIn sends (also a zip inside a zip),
-        a Google Contacts CSV, a vCard file (3.0 or 4.0), or any CSV with a ``mapping``.
+        LinkedIn's ``Imported Contacts.csv``, a Google Contacts or Outlook CSV, a vCard file
+        (2.1, 3.0 or 4.0), or any CSV (comma, semicolon or tab; any encoding) with a
+        ``mapping``.
     format
-        ``None`` or ``"auto"`` to detect it, or one of ``"linkedin"``, ``"google"``,
-        ``"vcard"``, ``"csv"``.
+        ``None`` or ``"auto"`` to detect it, or one of :data:`FORMATS` (``"linkedin"``,
+        ``"linkedin-contacts"``, ``"google"``, ``"outlook"``, ``"vcard"``, ``"csv"``).
     mapping
         For a plain CSV: coachkit field -> column name, e.g.
         ``{"name": "Full name", "firm": "Org"}`` (``first_name``/``last_name`` may stand in
@@ -182,16 +102,19 @@ def import_contacts(
     ------
     ImportFormatError
         If the file cannot be read (missing, empty, binary, damaged zip, no contacts file in
-        the zip, no recognisable header, an unknown text encoding). Nothing is written.
+        the zip, no recognisable header, an unknown text encoding), or if nobody in it
+        could be read (the reasons are in the message). Nothing is written.
     ValidationError
         If ``format`` or ``mapping`` is not acceptable. Nothing is written.
 
     Notes
     -----
-    A person already known (same profile URL, else same e-mail, else same name and firm) is
-    merged: empty fields are filled, and data already in the workbook is never overwritten
-    (each disagreement is listed in ``summary.kept``). Importing the same file twice changes
-    nothing the second time. The whole import is one transaction.
+    A person already known (same profile URL, else a same e-mail, else a same phone with a
+    name in common, else same name and firm) is merged: empty fields are filled, and data
+    already in the workbook is never overwritten (each disagreement is listed in
+    ``summary.kept``). A person twice in one file is counted in ``summary.duplicates``.
+    Importing the same file twice changes nothing the second time. The whole import is one
+    transaction.
     """
     if format in (None, "auto"):
         format = "csv" if mapping is not None else None
@@ -203,18 +126,31 @@ def import_contacts(
         raise ValidationError("mapping", "a column mapping is only for the csv format")
     path = Path(path)
     source = read_source(path)
-    text = decode(path, source.data, source.member)
-    parsed = _parse(path, text, format or "auto", mapping)
+    document = Document(path, source.data, source.member)
+    parsed = _parse(document, format or "auto", mapping)
+    if not parsed.rows and not parsed.firms:
+        raise _nobody(path, parsed)
+    notes = list(parsed.notes)
+    if source.address_book:
+        notes.append(
+            f"The zip also holds {PurePosixPath(source.address_book).name}: your own address "
+            "book, once uploaded to LinkedIn (not your connections). It was not read; to add "
+            "those people, import that file on its own (people already here are merged)."
+        )
     summary = ImportSummary(
         format=parsed.format,
         path=path,
-        skipped=parsed.skipped,
-        warnings=parsed.warnings,
+        label=FORMATS.get(parsed.format, parsed.format).replace(" with a column mapping", ""),
+        skipped=sorted(parsed.skipped),
+        warnings=sorted(parsed.warnings),
+        firms=list(dict.fromkeys(parsed.firms)),
+        notes=notes,
         member=source.member,
     )
-    summary.skipped.sort()
     with wb.transaction():  # reading inside it too: nobody writes between match and insert
         new, updates = plan(parsed, wb.contact_records(), summary)
+        for firm in summary.firms:
+            wb.tag_firm(firm)  # creates the firm if new; changes nothing it already has
         wb.add_contacts_bulk(new)
         wb.fill_contacts(updates)
     return summary

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .common import Parsed, fold_firm, fold_person, same_value, url_key
-
-if TYPE_CHECKING:
-    from ..importers import ImportSummary
+from .common import Parsed, Row, fold_firm, fold_person, phone_key, same_value, url_key
+from .summary import ImportSummary
 
 __all__ = ["plan"]
 
@@ -34,33 +32,50 @@ def _name_firm(values: Mapping[str, str]) -> str:
     return fold_person(values.get("name") or "") + "\x1f" + fold_firm(values.get("firm") or "")
 
 
+def _name_words(name: str) -> set[str]:
+    return {word for word in fold_person(name).split() if len(word) > 1}
+
+
 class _Index:
-    """Every known contact by profile URL, e-mail and name + firm."""
+    """Every known contact by profile URL, e-mail, phone and name + firm."""
 
     def __init__(self) -> None:
         self.by_url: dict[str, _Contact] = {}
         self.by_email: dict[str, _Contact] = {}
+        self.by_phone: dict[str, _Contact] = {}
         self.by_name: dict[str, list[_Contact]] = {}
 
-    def add(self, contact: _Contact) -> None:
+    def add(self, contact: _Contact, row: Row | None = None) -> None:
         values = contact.values
         if url := url_key(values.get("profile_url")):
             self.by_url.setdefault(url, contact)
-        if email := (values.get("email") or "").casefold():
-            self.by_email.setdefault(email, contact)
+        emails = [values.get("email") or "", *(row.emails if row else ())]
+        for email in emails:
+            if email:
+                self.by_email.setdefault(email.casefold(), contact)
+        for phone in [values.get("phone") or "", *(row.phones if row else ())]:
+            if key := phone_key(phone):
+                self.by_phone.setdefault(key, contact)
         bucket = self.by_name.setdefault(_name_firm(values), [])
         if contact not in bucket:
             bucket.append(contact)
 
-    def match(
-        self, values: Mapping[str, str], seen: set[int], by_name_in_file: bool
-    ) -> _Contact | None:
+    def match(self, row: Row, seen: set[int], by_name_in_file: bool) -> _Contact | None:
+        values = row.values
         url = url_key(values.get("profile_url"))
         if url and url in self.by_url:
             return self.by_url[url]
-        email = (values.get("email") or "").casefold()
-        if email and email in self.by_email:
-            return self.by_email[email]
+        for email in row.emails or [values.get("email") or ""]:
+            if email and email.casefold() in self.by_email:
+                return self.by_email[email.casefold()]
+        for phone in row.phones or [values.get("phone") or ""]:
+            key = phone_key(phone)
+            if key and key in self.by_phone:
+                found = self.by_phone[key]
+                # A shared number (a switchboard) is not a person: the names must share a word
+                # ("John Doe" and "Mr. John Doe Sr." do; two colleagues do not).
+                if _name_words(found.values.get("name") or "") & _name_words(values["name"]):
+                    return found
         candidates = [
             c
             for c in self.by_name.get(_name_firm(values), ())
@@ -108,23 +123,26 @@ def plan(
     seen: set[int] = set()
     by_name_in_file = parsed.format != "linkedin"
     for row in parsed.rows:
-        contact = index.match(row.values, seen, by_name_in_file)
+        contact = index.match(row, seen, by_name_in_file)
         if contact is None:
             contact = _Contact(None, {**row.values, "source": parsed.format})
             new.append(contact)
-            index.add(contact)
+            index.add(contact, row)
             summary.added += 1
         else:
+            again = id(contact) in seen  # the same person earlier in this very file
             filled, differ = _merge(contact, row.values)
-            if differ:
+            if differ and not again:
                 who = contact.values.get("name", row.values["name"])
                 summary.kept.append((row.line, f"{who}: kept " + "; ".join(differ)))
-            if filled:
+            if filled and contact.id is not None:
+                updates.setdefault(contact.id, {}).update(filled)
+            if again:
+                summary.duplicates += 1
+            elif filled:
                 summary.merged += 1
-                if contact.id is not None:
-                    updates.setdefault(contact.id, {}).update(filled)
-                index.add(contact)  # it may now be findable by a new e-mail or URL
             else:
                 summary.unchanged += 1
+            index.add(contact, row)  # it may now be findable by a new e-mail, phone or URL
         seen.add(id(contact))
     return [c.values for c in new], updates

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import ImportFormatError
 
-__all__ = ["Source", "decode", "read_source"]
+__all__ = ["Source", "decode", "guess_encoding", "read_source", "utf16_without_bom"]
 
 _MAX_BYTES = 200 * 1024 * 1024  # a contacts export is a few MB; refuse anything absurd
 _MAX_ZIP_DEPTH = 3
@@ -23,6 +23,11 @@ class Source:
 
     data: bytes
     member: str | None = None  # "outer.zip/inner.zip/Connections.csv" style, for messages
+    address_book: str | None = None  # LinkedIn's "Imported Contacts.csv" beside Connections
+
+
+#: What LinkedIn's zip calls the participant's own address book, once uploaded to LinkedIn.
+ADDRESS_BOOK = "imported contacts.csv"
 
 
 _MAGIC = (
@@ -119,8 +124,17 @@ def _from_zip(path: Path, data: bytes, trail: list[str], depth: int) -> Source:
             if PurePosixPath(i.filename).name.casefold() == "connections.csv"
             and i not in connections
         ]
+        books = [i for i in files if PurePosixPath(i.filename).name.casefold() == ADDRESS_BOOK]
         if connections:
             best = min(connections, key=lambda i: i.filename.count("/"))
+            book = min(books, key=lambda i: i.filename.count("/")) if books else None
+            return Source(
+                read(best),
+                "/".join([*trail[1:], best.filename]),
+                "/".join([*trail[1:], book.filename]) if book else None,
+            )
+        if books:  # an export of the address book alone
+            best = min(books, key=lambda i: i.filename.count("/"))
             return Source(read(best), "/".join([*trail[1:], best.filename]))
         nested = [i for i in files if i.filename.casefold().endswith(".zip")]
         if depth < _MAX_ZIP_DEPTH:
@@ -150,8 +164,8 @@ def _declared_encoding(data: bytes) -> tuple[str, str] | None:
 
 
 def decode(path: Path, data: bytes, member: str | None = None) -> str:
-    """Return the text of ``data``: UTF-8 (with or without BOM), UTF-16 with a BOM, or a
-    Windows/Latin-1 file that decodes cleanly; anything else is an error.
+    """Return the text of ``data``: UTF-8 or UTF-16 (with or without a byte-order mark), or
+    the encoding charset-normalizer finds (Windows cp1252, Mac Roman, ...).
 
     ``member`` names the file inside a zip that ``data`` came from, for the messages.
     """
@@ -180,15 +194,16 @@ def decode(path: Path, data: bytes, member: str | None = None) -> str:
                 f"{the_file} says it is {label} but is damaged at byte {exc.start}",
                 hint="export it again, or save it from a spreadsheet as 'CSV UTF-8'.",
             ) from exc
-    else:
-        if b"\x00" in data[:65536]:
+    elif b"\x00" in data[:65536]:
+        text = utf16_without_bom(data)
+        if text is None:
             raise not_text
+    else:
         text = _decode_guess(data)
         if text is None:
             raise ImportFormatError(
                 path,
-                f"cannot tell which text encoding {the_file} uses (it is not UTF-8, "
-                "UTF-16 or Windows/Latin-1)",
+                f"cannot tell which text encoding {the_file} uses",
                 hint="open it in a spreadsheet and save it as 'CSV UTF-8', then import it again.",
             )
     sample = text[:65536]
@@ -198,17 +213,53 @@ def decode(path: Path, data: bytes, member: str | None = None) -> str:
     return text
 
 
-def _decode_guess(data: bytes) -> str | None:
+# Spreadsheets in Western Europe and the Americas save cp1252 (Windows) or Mac Roman; when
+# charset-normalizer finds them as plausible as a neighbour (cp1250 reads "Muñoz" as
+# "Muńoz"), they win.
+_PREFERRED = ("cp1252", "mac_roman")
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """ "utf-8" if the bytes are UTF-8, else the codec charset-normalizer finds most
+    plausible (cp1252 or Mac Roman when they are as plausible as a neighbour); None when
+    nothing fits."""
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # Latin-1 decodes any byte: only trust it when no C1 control characters appear.
-        if not any("\x80" <= ch <= "\x9f" for ch in text):
-            return text
+    else:
+        return "utf-8"
+    from charset_normalizer import from_bytes  # imported here: UTF-8 files never need it
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    close = [m for m in matches if m.chaos <= best.chaos + 0.02]
+    for preferred in _PREFERRED:
+        for match in close:
+            if match.encoding == preferred or preferred in match.could_be_from_charset:
+                return preferred
+    return best.encoding
+
+
+def _decode_guess(data: bytes) -> str | None:
+    encoding = guess_encoding(data)
+    return None if encoding is None else data.decode(encoding, errors="replace")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes with no byte-order mark, told by where the NUL bytes fall
+    (ASCII letters are ``x\x00`` in little-endian order); None if it is not that."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros > half * 0.3 and other < zeros * 0.1:
+            try:
+                return data[: len(data) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
     return None
