@@ -121,3 +121,13 @@ def test_help_says_where_to_get_the_files(capsys: pytest.CaptureFixture[str]) ->
     assert '"Get a copy of your data"' in out
     assert "Connections.csv" in out
     assert "--map FIELD=COLUMN" in out
+
+
+def test_format_option_names_every_reader(folder: Path) -> None:
+    from coachkit.cli import _IMPORT_FORMATS
+    from coachkit.importers import FORMATS
+
+    assert set(_IMPORT_FORMATS) == set(FORMATS)  # --format offers exactly what is read
+    outlook = Path(__file__).parents[1] / "data" / "real-shapes" / "outlook-2003-export.csv"
+    assert main(["import", str(folder), str(outlook), "--format", "outlook"]) == 0
+    assert names(folder) == ["Gunnhild Aasen", "Tariq Benali"]

@@ -308,7 +308,11 @@ def test_google_contacts_current_header(workbook: Workbook) -> None:
     # Tom Baker is in the file twice: one contact, his second row fills in the phone, and
     # it is counted as a duplicate within the file (not as merged with the workbook).
     assert (
-        summary.format, summary.added, summary.merged, summary.unchanged, summary.duplicates
+        summary.format,
+        summary.added,
+        summary.merged,
+        summary.unchanged,
+        summary.duplicates,
     ) == ("google", 3, 0, 0, 1)
     assert summary.skipped == [(6, "no name (only an e-mail address)")]  # line 6: multi-line cells
     assert people(workbook) == [
