@@ -107,7 +107,26 @@ CREATE TABLE drafts (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Version 4 (calendar re-imports): every event a calendar export wrote, so that the next export
+# can cancel the ones that no longer apply (under their old UID, at their old time) and keep
+# SEQUENCE and DTSTAMP unchanged for events whose content did not change. A call's row holds
+# no name (title is '' for calls): deleting a contact leaves nothing of them here.
+_V4 = """
+CREATE TABLE calendar_events (
+    uid TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    start TEXT NOT NULL,
+    minutes INTEGER NOT NULL CHECK (minutes > 0),
+    title TEXT NOT NULL DEFAULT '',
+    cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+    digest TEXT NOT NULL,
+    sequence INTEGER NOT NULL CHECK (sequence >= 0),
+    revised TEXT NOT NULL
+);
+CREATE INDEX calendar_events_start ON calendar_events (start);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

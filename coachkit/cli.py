@@ -261,11 +261,13 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     start = parse_date(args.start, "--start") if args.start else _today(args)
     stamp = dt.datetime.now(dt.UTC)  # the export time: a later export updates earlier events
     with open_workbook(args.workbook) as wb:
-        path = write_calendar(wb, args.out, start, args.weeks, dtstamp=stamp)
+        path = write_calendar(
+            wb, args.out, start, args.weeks, today=_today(args), dtstamp=stamp, shared=args.shared
+        )
         weeks = iter_weeks(start, args.weeks, wb.profile.week_start)
     print(f"Wrote your plan for {weeks[0]} to {weeks[-1]} to {path}.")
-    print("Import it into Google Calendar (Settings > Import), Outlook or Apple Calendar;")
-    print("importing a newer file later updates these events instead of duplicating them.")
+    print("Import it into your coachkit calendar (the README's calendar section says how for")
+    print("Google, Outlook and Apple): a newer file updates these events and cancels old ones.")
     return 0
 
 
@@ -504,6 +506,11 @@ def build_parser() -> argparse.ArgumentParser:
     calendar.add_argument("--start", help="a day of the first week (default: today)")
     calendar.add_argument("--weeks", type=int, default=4, help="how many weeks (default: 4)")
     calendar.add_argument("--today", help="treat this YYYY-MM-DD as today")
+    calendar.add_argument(
+        "--shared",
+        action="store_true",
+        help="for a calendar others can see: leave phone numbers and voicemail scripts out",
+    )
     calendar.set_defaults(handler=_cmd_calendar)
 
     target = commands.add_parser(

@@ -25,7 +25,7 @@ import datetime as dt
 import math
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -38,6 +38,7 @@ __all__ = [
     "FOLLOW_UP_COLUMNS",
     "Session",
     "WeeklyPlan",
+    "assign_call_slots",
     "call_session",
     "follow_ups",
     "follow_ups_frame",
@@ -302,6 +303,61 @@ def call_session(row: Any, profile: Profile, day: dt.date) -> Session:
     )
 
 
+def _minutes(time: str) -> int:
+    hour, minute = time.split(":")[:2]
+    return int(hour) * 60 + int(minute)
+
+
+def _free_start(wanted: int, length: int, busy: list[tuple[int, int]]) -> int:
+    """The first start at or after ``wanted`` (else the last one before it) at which
+    ``length`` minutes overlap nothing in ``busy``; ``wanted`` itself if the day is full."""
+    start = wanted
+    while start + length <= 24 * 60:
+        clash = [end for begin, end in busy if begin < start + length and start < end]
+        if not clash:
+            return start
+        start = max(clash)
+    start = wanted - length
+    while start >= 0:
+        clash = [begin for begin, end in busy if begin < start + length and start < end]
+        if not clash:
+            return start
+        start = min(clash) - length
+    return wanted
+
+
+def assign_call_slots(sessions: Iterable[Session]) -> list[Session]:
+    """Spread the calls of each day over the call block, one after another.
+
+    The first call of a day starts at its planned time (the profile's ``call_time``); each
+    next one starts when the previous one ends. A call never overlaps another call or that
+    day's research or outreach session: it takes the next free slot after it (or, late in
+    the evening, the last free one before the block). Calls still to be made take their
+    slots first, in the order given; closed ones (done or cancelled) follow them.
+
+    Example: ``call_time`` 10:00, research on Saturday 10:00 to 11:00, two calls due that
+    Saturday: the calls go at 11:00 and 11:15.
+
+    The one place where call times are decided: :func:`plan_week` and the calendar export
+    both call it, so the plan and the calendar agree.
+    """
+    sessions = list(sessions)
+    busy: dict[dt.date, list[tuple[int, int]]] = {}
+    for session in sessions:
+        if session.kind != "call":
+            start = _minutes(session.time)
+            busy.setdefault(session.day, []).append((start, start + session.minutes))
+    calls = [i for i, s in enumerate(sessions) if s.kind == "call"]
+    calls.sort(key=lambda i: sessions[i].status != "planned")  # stable: open calls first
+    for index in calls:
+        call = sessions[index]
+        taken = busy.setdefault(call.day, [])
+        start = _free_start(_minutes(call.time), call.minutes, taken)
+        taken.append((start, start + call.minutes))
+        sessions[index] = replace(call, time=f"{start // 60:02d}:{start % 60:02d}")
+    return sessions
+
+
 def plan_week(
     week: str,
     profile: Profile,
@@ -370,6 +426,7 @@ def plan_week(
         if cancelled_first and not include_closed:
             continue
         sessions.append(call_session(row, profile, row.due))
+    sessions = assign_call_slots(sessions)
     sessions.sort(key=lambda s: (s.day, s.time, s.kind != "research", s.title))
     overdue = follow_ups_at_start[follow_ups_at_start["status"] == "overdue"].reset_index(drop=True)
     return WeeklyPlan(week=week_label(start, profile.week_start), start=start, end=end,

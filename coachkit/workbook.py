@@ -968,6 +968,40 @@ class Workbook:
             ).fetchone()
         return {"contacts": int(contacts), "firms_tagged": int(tagged), "drafts": int(drafts)}
 
+    # -- calendar exports ----------------------------------------------------------------------
+    def calendar_events(self) -> dict[str, dict[str, Any]]:
+        """Every event a calendar export wrote, by UID, as last written: ``kind``, ``start``
+        (local ``YYYY-MM-DDTHH:MM``), ``minutes``, ``title`` ('' for calls), ``cancelled``,
+        ``digest`` (of the event's content), ``sequence`` and ``revised`` (its DTSTAMP)."""
+        keys = ("kind", "start", "minutes", "title", "cancelled", "digest", "sequence", "revised")
+        rows = self._conn.execute(
+            f"SELECT uid, {', '.join(keys)} FROM calendar_events"  # noqa: S608 - fixed names
+        )
+        return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+
+    def record_calendar_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Remember events just written to a calendar file (replacing what was kept for their
+        UIDs). Call it inside :meth:`transaction` with the file's own replacement, so that the
+        workbook and the file agree."""
+        rows = [
+            (
+                str(e["uid"]), str(e["kind"]), str(e["start"]), int(e["minutes"]),
+                str(e.get("title") or ""), int(bool(e["cancelled"])), str(e["digest"]),
+                int(e["sequence"]), str(e["revised"]),
+            )
+            for e in events
+        ]  # fmt: skip
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO calendar_events (uid, kind, start, minutes, title, cancelled, digest, "
+                "sequence, revised) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO UPDATE "
+                "SET kind = excluded.kind, start = excluded.start, minutes = excluded.minutes, "
+                "title = excluded.title, cancelled = excluded.cancelled, "
+                "digest = excluded.digest, sequence = excluded.sequence, "
+                "revised = excluded.revised",
+                rows,
+            )
+
     # -- outreach drafts -----------------------------------------------------------------------
     def save_draft(self, contact_id: int, *, subject: str, body: str, voicemail: str = "") -> None:
         """Keep the email and voicemail drafts for one contact (replacing earlier ones)."""

@@ -142,10 +142,19 @@ class CalendarForm(_Form):
         super().__init__(wb, refresh)
         self.today = today
         self.weeks = widgets.IntText(value=4, layout=widgets.Layout(width="7em"))
+        self.shared = widgets.Checkbox(
+            value=False, description="Others can see this calendar", indent=False
+        )
         self.download = widgets.HTML()
         self.widget = widgets.VBox(
             [
                 self._row("weeks", "How many weeks", self.weeks, "from this week on; 1 to 104"),
+                self._row(
+                    "shared",
+                    "A shared calendar?",
+                    self.shared,
+                    "tick it to leave phone numbers and voicemail scripts out of the file",
+                ),
                 self._footer(),
                 self.download,
             ]
@@ -158,7 +167,15 @@ class CalendarForm(_Form):
 
         path = self.wb.folder / self.FILE_NAME
         with errors.field("weeks"):
-            write_calendar(self.wb, path, self.today, int(self.weeks.value))
+            write_calendar(
+                self.wb,
+                path,
+                self.today,
+                int(self.weeks.value),
+                today=self.today,
+                dtstamp=dt.datetime.now(dt.UTC),  # the export time, like the CLI's
+                shared=bool(self.shared.value),
+            )
         if errors:
             self.download.value = ""
             return ""
@@ -166,9 +183,10 @@ class CalendarForm(_Form):
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         self.download.value = (
             f'<a download="{self.FILE_NAME}" href="data:text/calendar;base64,{data}" '
-            'style="font-weight:bold">Download your calendar file</a> and open it with Google '
-            "Calendar, Outlook or Apple Calendar. Importing it again later updates the events "
-            "instead of duplicating them."
+            'style="font-weight:bold">Download your calendar file</a> and import it into '
+            "your coachkit calendar (Google, Outlook or Apple: the README says how). Import "
+            "each new file the same way: it updates your events and cancels those no longer "
+            "in your plan."
         )
         return f"Calendar file written to {path}."
 

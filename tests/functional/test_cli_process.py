@@ -99,7 +99,8 @@ def test_bad_week_is_refused(folder, capsys):
 def test_calendar_command_writes_events(folder, tmp_path, capsys):
     main(["log", str(folder), "--contact", "Bo", "--kind", "outreach", "--date", "2026-11-22"])
     out = tmp_path / "plan.ics"
-    argv = ["calendar", str(folder), "--out", str(out), "--start", "2026-11-23", "--weeks", "2"]
+    argv = ["calendar", str(folder), "--out", str(out), "--start", "2026-11-23", "--today",
+            "2026-11-25", "--weeks", "2"]  # fmt: skip
     assert main(argv) == 0
     assert "2026-W48 to 2026-W49" in capsys.readouterr().out
     first = icalendar.Calendar.from_ical(out.read_bytes())

@@ -384,6 +384,23 @@ def test_calendar_form_writes_a_calendar_file_to_download(
     assert base64.b64decode(encoded) == path.read_bytes()
 
 
+def test_calendar_form_shared_leaves_phone_and_script_out(
+    workbook: Workbook, today: dt.date
+) -> None:
+    bo = workbook.add_contact("Bo Chen", phone="+33 1 23 45 67 89")
+    workbook.log_activity(bo, "outreach", today - dt.timedelta(days=8))  # call due tomorrow
+    form = f.CalendarForm(workbook, today)
+    form.weeks.value = 1
+    form.save_button.click()
+    path = workbook.folder / "coachkit-plan.ics"
+    assert "+33 1 23 45 67 89" in path.read_bytes().decode().replace("\r\n ", "")
+    form.shared.value = True
+    form.save_button.click()  # twice in a row, as a person does
+    text = path.read_bytes().decode().replace("\r\n ", "")
+    assert "Call Bo Chen" in text
+    assert "+33 1 23 45 67 89" not in text and "Hello Bo" not in text
+
+
 def test_calendar_form_refuses_a_bad_number_of_weeks(workbook: Workbook, today: dt.date) -> None:
     form = f.CalendarForm(workbook, today)
     form.weeks.value = 0
