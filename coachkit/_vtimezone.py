@@ -134,7 +134,11 @@ def _observance(run: list[_Change], open_ended: bool) -> icalendar.Component:
             "byday": f"{yearly.nth}{_WEEKDAYS[yearly.weekday]}",
         }
         if not open_ended:
-            rule["until"] = run[-1].at  # UTC, as RFC 5545 requires in a VTIMEZONE
+            # UTC, as RFC 5545 requires in a VTIMEZONE, a day after the last change: a reader
+            # that compares it with wall-clock times (dateutil does) still keeps that change
+            # (east of Greenwich the UTC instant is earlier than the wall-clock one), and
+            # the next one is a year away.
+            rule["until"] = run[-1].at + dt.timedelta(days=1)
         component.add("rrule", rule)
     return component
 

@@ -237,3 +237,71 @@ def test_follow_up_rules_hold_for_any_log(log, today_offset):
         else:
             assert row.closed_on is None
             assert (row.status == "overdue") == (row.due < today)
+
+
+# -- call slots: one place decides call times, for the plan and the calendar ------------------
+def _call(day, time="10:00", status="planned", name="X"):
+    from coachkit.schedule import Session
+
+    return Session("call", day, time, f"Call {name}", status=status, minutes=15, key=name)
+
+
+def test_calls_follow_one_another_and_step_over_the_outreach_session():
+    """Sunday: outreach 17:00 to 18:00, call time 16:30, three calls: 16:30, 16:45, then
+    17:00 would sit on the outreach session, so 18:00. A closed call goes after open ones."""
+    from coachkit.schedule import Session, assign_call_slots
+
+    sunday = D(2026, 11, 29)
+    outreach = Session("outreach", sunday, "17:00", "Outreach", minutes=60)
+    sessions = [
+        _call(sunday, "16:30", "cancelled", "Done"),
+        outreach,
+        _call(sunday, "16:30", name="A"),
+        _call(sunday, "16:30", name="B"),
+        _call(D(2026, 11, 30), "16:30", name="Monday"),
+    ]
+    placed = {s.key or s.kind: s.time for s in assign_call_slots(sessions)}
+    assert placed == {
+        "A": "16:30", "B": "16:45", "outreach": "17:00", "Done": "18:00", "Monday": "16:30"
+    }  # fmt: skip
+
+
+def test_calls_late_in_the_evening_go_before_the_call_time():
+    """Call time 23:30, three calls: 23:30 and 23:45 fit; the third would end after
+    midnight, so it takes the last free slot before the block: 23:15."""
+    from coachkit.schedule import assign_call_slots
+
+    day = D(2026, 12, 1)
+    calls = [_call(day, "23:30", name=n) for n in "ABC"]
+    assert [s.time for s in assign_call_slots(calls)] == ["23:30", "23:45", "23:15"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 95), min_size=1, max_size=12),
+    st.integers(0, 23),
+    st.integers(0, 23),
+)
+def test_calls_never_overlap_each_other_or_the_sessions(call_slots, research_hour, outreach_hour):
+    from coachkit.schedule import Session, assign_call_slots
+
+    day = D(2026, 12, 5)
+    sessions = [
+        Session("research", day, f"{research_hour:02d}:00", "R", minutes=60),
+        Session("outreach", day, f"{outreach_hour:02d}:00", "O", minutes=60),
+    ] + [
+        _call(day, f"{q // 4:02d}:{q % 4 * 15:02d}", name=str(i)) for i, q in enumerate(call_slots)
+    ]
+    placed = assign_call_slots(sessions)
+    spans = []
+    for session in placed:
+        hour, minute = map(int, session.time.split(":"))
+        begin = hour * 60 + minute
+        spans.append((begin, begin + session.minutes, session.kind))
+        assert 0 <= begin and begin + session.minutes <= 24 * 60
+    calls = [s for s in spans if s[2] == "call"]
+    for i, a in enumerate(spans):
+        for b in spans[i + 1 :]:
+            if "call" in (a[2], b[2]):
+                assert a[1] <= b[0] or b[1] <= a[0], (a, b)
+    assert len(calls) == len(call_slots)
