@@ -187,7 +187,9 @@ def _plan(
                 description = "This call is no longer in your plan."
             else:
                 row = rows_of[uid]
-                script = voicemail_draft(profile, {"name": row.contact, "firm": row.firm})
+                # The script the participant wrote and practised (notebook 06), else coachkit's.
+                saved = (wb.get_draft(int(row.contact_id)) or {}).get("voicemail", "").strip()
+                script = saved or voicemail_draft(profile, {"name": row.contact, "firm": row.firm})
                 summary = session.title
                 description = _call_description(session, due_of[uid], script, shared)
             title = ""

@@ -96,12 +96,20 @@ def test_descriptions_hold_nothing_from_notes_or_replies(workbook, tmp_path):
         assert secret not in written
     assert "+33 1 23 45 67 89" in written and "Hello Bo" in written
 
+    # The voicemail the participant wrote and practised replaces coachkit's draft.
+    mine = "Hi Bo, Test here. Loved your talk on payments. Could we talk for 20 minutes?"
+    workbook.save_draft(bo, subject="Hello", body="Private body text", voicemail=mine)
+    call = _named(_export(workbook, tmp_path / "again.ics"), "Bo Chen")
+    assert str(call.component["description"]).endswith("leave this message:\n" + mine)
+    assert "Private body text" not in (tmp_path / "again.ics").read_bytes().decode()
+
     # A shared calendar: the name stays in the title, phone and script stay out.
     shared = _export(workbook, tmp_path / "shared.ics", shared=True)
     call = _named(shared, "Bo Chen")
     assert call.summary == "Call Bo Chen (Stripe)"
     assert "+33" not in str(call.component["description"])
-    assert "Hello Bo" not in (tmp_path / "shared.ics").read_bytes().decode().replace("\r\n ", "")
+    shared_text = (tmp_path / "shared.ics").read_bytes().decode().replace("\r\n ", "")
+    assert mine not in shared_text and "leave this message" not in shared_text
 
 
 def test_re_import_after_changes_keeps_every_uid_live_or_cancelled(workbook, tmp_path):
