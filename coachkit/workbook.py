@@ -975,7 +975,8 @@ class Workbook:
         ``digest`` (of the event's content), ``sequence`` and ``revised`` (its DTSTAMP)."""
         keys = ("kind", "start", "minutes", "title", "cancelled", "digest", "sequence", "revised")
         rows = self._conn.execute(
-            f"SELECT uid, {', '.join(keys)} FROM calendar_events"  # noqa: S608 - fixed names
+            "SELECT uid, kind, start, minutes, title, cancelled, digest, sequence, revised "
+            "FROM calendar_events"
         )
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
 
