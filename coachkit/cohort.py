@@ -31,6 +31,7 @@ __all__ = [
     "render_cohort",
     "run_cohort",
     "stuck_reasons",
+    "summarise_figures",
 ]
 
 COHORT_FOLDER = "_cohort"  # participants' folders are slugs, which never start with "_"
@@ -180,6 +181,19 @@ def cohort_summary(
         _participant_figures(summary, links.get(key, ""))
         for key, summary in sorted(summaries.items())
     ]
+    return summarise_figures(rows, week, today, failures)
+
+
+def summarise_figures(
+    rows: list[dict[str, Any]],
+    week: str,
+    today: str,
+    failures: list[Failure] = (),  # type: ignore[assignment]
+) -> dict[str, Any]:
+    """The cohort summary of participants' figures (rows as :func:`cohort_summary` makes them).
+
+    The coach's board builds its weekly summary from figures published to it, with this.
+    """
     totals = {
         "participants": len(rows) + len(failures),
         "reports": len(rows),
