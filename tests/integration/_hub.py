@@ -79,6 +79,7 @@ class Hub:
     process: subprocess.Popen[bytes]
     folder: Path
     log: Path
+    service_url: str = ""  # the board's own address (where servers publish, not the proxy)
     servers: dict[str, str] = field(default_factory=dict)  # username -> server URL
 
     def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
@@ -137,12 +138,12 @@ def start_hub(
             "configurable-http-proxy missing: npm install -g configurable-http-proxy"
         )
     folder.mkdir(parents=True, exist_ok=True)
-    port, admin_token = free_port(), secrets.token_hex(16)
+    port, service_port, admin_token = free_port(), free_port(), secrets.token_hex(16)
     config = _CONFIG.format(
         port=port,
         hub_port=free_port(),
         proxy_api_port=free_port(),
-        service_port=free_port(),
+        service_port=service_port,
         folder=folder,
         password=PASSWORD,
         users=sorted(users),
@@ -165,6 +166,7 @@ def start_hub(
             env=env,
         )
     hub = Hub(f"http://127.0.0.1:{port}", admin_token, process, folder, log)
+    hub.service_url = f"http://127.0.0.1:{service_port}/services/coachkit/"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
