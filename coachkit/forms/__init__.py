@@ -38,6 +38,7 @@ from __future__ import annotations
 # The base classes, for tests and type hints (not part of the public names).
 from ._base import _Form as _Form
 from ._base import _View as _View
+from ._page import Page, current_page, open_page
 from ._workbook import (
     DEFAULT_WORKBOOK,
     WorkbookCard,
@@ -66,10 +67,12 @@ from .find_mentors import (
 from .log_and_follow_up import (
     FollowUpView,
     LogForm,
+    RecentLogView,
     ReferralView,
     follow_up_view,
     log_form,
     parse_referrals,
+    recent_log_view,
     referral_view,
 )
 from .outreach_scripts import OutreachForm, outreach_form
@@ -98,8 +101,10 @@ __all__ = [
     "MosaicView",
     "OpenWorkbookForm",
     "OutreachForm",
+    "Page",
     "ProfileForm",
     "ProgressView",
+    "RecentLogView",
     "ReferralView",
     "ScheduleForm",
     "TargetsForm",
@@ -108,6 +113,7 @@ __all__ = [
     "calendar_form",
     "chosen_workbook_file",
     "contact_form",
+    "current_page",
     "firm_tags_form",
     "follow_up_view",
     "goals_form",
@@ -116,11 +122,13 @@ __all__ = [
     "mentor_view",
     "mosaic_view",
     "open_or_create",
+    "open_page",
     "open_workbook_form",
     "outreach_form",
     "parse_referrals",
     "profile_form",
     "progress_view",
+    "recent_log_view",
     "referral_view",
     "resolve_workbook",
     "schedule_form",

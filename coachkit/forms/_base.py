@@ -11,12 +11,14 @@ import datetime as dt
 import html
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
+import pandas as pd
 
 from .. import _widgets as ui
 from ..errors import CoachkitError, ValidationError
@@ -30,6 +32,7 @@ __all__ = [
     "_Form",
     "_Rollback",
     "_View",
+    "_already_logged",
     "_contact_options",
     "_escape",
     "_explain",
@@ -73,9 +76,17 @@ class _Form:
     """What every form shares: field rows with error labels, a save button, a status line."""
 
     save_text = "Save"
+    #: A second click on an unchanged form within this many seconds of a successful save is
+    #: the same click twice (a double-click arrives as two clicks): it writes nothing again.
+    repeat_window = 3.0
+    _clock: ClassVar[Callable[[], float]] = staticmethod(time.monotonic)
 
     def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
         self.wb = wb
+        self.widget: widgets.Box = widgets.VBox()
+        self._busy = False
+        self._last_save: tuple[float, tuple[Any, ...], str] | None = None
+        self._message = ""
         self.errors: dict[str, str] = {}
         self.error_labels: dict[str, widgets.HTML] = {}
         self.on_saved: list[Callable[[], None]] = [view.refresh for view in refresh]
@@ -118,12 +129,47 @@ class _Form:
     def save(self) -> bool:
         """Validate the form and write it to the workbook in one transaction.
 
+        The save button is disabled while it saves. A click on an unchanged form right after
+        a successful save (a double-click) writes nothing and says so.
+
         Returns
         -------
         bool
-            True when saved; False when a field was refused (then nothing was written, and
-            each refused field shows why in red right under it).
+            True when saved (or already saved by the click just before); False when a field
+            was refused (then nothing was written, and each refused field shows why in red
+            right under it).
         """
+        if self._busy:
+            return False
+        values = self.values()
+        last = self._last_save
+        if last is not None and last[1] == values and self._clock() - last[0] < self.repeat_window:
+            self.status.value = ui.ok_html(f"Already saved: {last[2]}")
+            return True
+        self._busy = True
+        self.save_button.disabled = True
+        try:
+            saved = self._save_once()
+        finally:
+            self.save_button.disabled = False
+            self._busy = False
+        self._last_save = (self._clock(), self.values(), self._message) if saved else None
+        return saved
+
+    def values(self) -> tuple[Any, ...]:
+        """What the person has entered in every input of the form, in screen order."""
+        return tuple(_input_value(w) for w in _inputs(self.widget))
+
+    def _after_save(self) -> None:
+        """Bring the form up to date after a successful save (before the views refresh)."""
+
+    def reload(self) -> None:
+        """Show the values of ``self.wb`` again (after the page switched workbooks)."""
+        self._last_save = None
+        self.status.value = ""
+        self.show_errors({})
+
+    def _save_once(self) -> bool:
         errors = _Errors()
         message = ""
         try:
@@ -146,7 +192,9 @@ class _Form:
                 "Nothing was saved yet: please fix what is marked in red, then save again."
             )
             return False
-        self.status.value = ui.ok_html(message or "Saved to your workbook.")
+        self._message = message or "Saved to your workbook."
+        self._after_save()
+        self.status.value = ui.ok_html(self._message)
         for callback in self.on_saved:
             callback()
         return True
@@ -156,6 +204,28 @@ class _Form:
         self.errors = dict(errors)
         for name, label in self.error_labels.items():
             label.value = ui.error_html(errors.get(name, ""))
+
+
+_OUTPUTS = (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Image, widgets.Output)
+
+
+def _inputs(root: widgets.Widget) -> list[widgets.Widget]:
+    """Every input widget under ``root`` (depth first), leaving out the ones that only show."""
+    found: list[widgets.Widget] = []
+    stack = [root]
+    while stack:
+        widget = stack.pop(0)
+        if isinstance(widget, widgets.Box):
+            stack[:0] = list(widget.children)
+        elif isinstance(widget, widgets.ValueWidget) and not isinstance(widget, _OUTPUTS):
+            found.append(widget)
+    return found
+
+
+def _input_value(widget: widgets.Widget) -> Any:
+    if isinstance(widget, widgets.FileUpload):  # the files' identity, not their bytes
+        return tuple((f.get("name"), f.get("size"), f.get("last_modified")) for f in widget.value)
+    return widget.value
 
 
 class _Errors(dict[str, str]):
@@ -201,6 +271,32 @@ class _View(widgets.VBox):
 
     def refresh(self) -> None:  # pragma: no cover - every view overrides it
         raise NotImplementedError
+
+
+def _already_logged(
+    wb: Workbook, contact_id: int | None, kind: str, day: dt.date | None, outcome: str | None
+) -> str:
+    """Why logging this would repeat the contact's last entry ("" when it would not).
+
+    The same activity (contact, kind, date, outcome) twice in a row is a double-click or a
+    second try, never two events worth counting: the targets would count it twice.
+    """
+    if contact_id is None or day is None:
+        return ""
+    logged = wb.activities(contact_id)
+    logged = logged[logged["kind"] != "referral"]  # names given follow their conversation
+    if logged.empty:
+        return ""
+    last = logged.sort_values("id").iloc[-1]
+    last_outcome = None if pd.isna(last["outcome"]) else str(last["outcome"])
+    if last["kind"] != kind or last["date"].date() != day or last_outcome != outcome:
+        return ""
+    what = kind if outcome is None else f"{kind} ({outcome.replace('_', ' ')})"
+    return (
+        f"already logged: {what} with {last['contact']} on {day:%d %B %Y} is the last entry "
+        "for them, so nothing was added. If it was a mistake, remove it under "
+        "'Your recent log' in notebook 07."
+    )
 
 
 def _week_of(wb: Workbook, today: dt.date) -> str:

@@ -13,6 +13,7 @@ from .. import _widgets as ui
 from ..workbook import WEEKDAYS, Workbook
 from ..workshop.figures import mark_saved
 from ._base import _Errors, _Form, _View, _week_of
+from ._page import join, on_page, on_page_today
 
 __all__ = [
     "CalendarForm",
@@ -32,6 +33,8 @@ class ScheduleForm(_Form):
 
     save_text = "Save my schedule"
     _DAYS: ClassVar[list[tuple[str, int]]] = [(day, index) for index, day in enumerate(WEEKDAYS)]
+    _FIELDS = ("week_start", "outreach_weekday", "outreach_time", "follow_up_days",
+               "call_time", "research_weekday", "research_time")  # fmt: skip
 
     def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
         super().__init__(wb, refresh)
@@ -64,6 +67,12 @@ class ScheduleForm(_Form):
         )  # fmt: skip
         self._advise()
 
+    def reload(self) -> None:
+        super().reload()
+        profile = self.wb.profile
+        for field in self._FIELDS:
+            getattr(self, field).value = getattr(profile, field)
+
     def _advise(self) -> None:
         notes = []
         if self.outreach_weekday.value != 6:
@@ -79,9 +88,7 @@ class ScheduleForm(_Form):
         for field in ("outreach_time", "call_time", "research_time"):
             if not _TIME.match(getattr(self, field).value.strip()):
                 errors.add(field, f"{getattr(self, field).value!r} is not a time: write HH:MM")
-        fields = ("week_start", "outreach_weekday", "outreach_time", "follow_up_days",
-                  "call_time", "research_weekday", "research_time")  # fmt: skip
-        for field in fields:
+        for field in self._FIELDS:
             value = getattr(self, field).value
             with errors.field(field):
                 self.wb.update_profile(
@@ -160,6 +167,10 @@ class CalendarForm(_Form):
             ]
         )
 
+    def reload(self) -> None:
+        super().reload()
+        self.download.value = ""
+
     def _write(self, errors: _Errors) -> str:
         import base64
 
@@ -191,16 +202,19 @@ class CalendarForm(_Form):
         return f"Calendar file written to {path}."
 
 
-def schedule_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def schedule_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """The schedule settings (notebook 04)."""
-    return ScheduleForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, ScheduleForm(wb, refresh)).widget
 
 
-def week_view(wb: Workbook, today: dt.date) -> WeekView:
+def week_view(wb: Workbook | None = None, today: dt.date | None = None) -> WeekView:
     """This week's plan (notebook 04)."""
-    return WeekView(wb, today)
+    wb, today, page = on_page_today(wb, today)
+    return join(page, WeekView(wb, today))
 
 
-def calendar_form(wb: Workbook, today: dt.date) -> widgets.VBox:
+def calendar_form(wb: Workbook | None = None, today: dt.date | None = None) -> widgets.VBox:
     """Download the schedule as a calendar file (notebook 04)."""
-    return CalendarForm(wb, today).widget
+    wb, today, page = on_page_today(wb, today)
+    return join(page, CalendarForm(wb, today)).widget

@@ -11,6 +11,7 @@ from .. import _widgets as ui
 from ..errors import CoachkitError
 from ..workbook import MAX_GOALS, Workbook
 from ._base import _Errors, _Form, _lines, _Rollback
+from ._page import join, on_page
 
 __all__ = [
     "GoalsForm",
@@ -49,6 +50,13 @@ class GoalsForm(_Form):
             setattr(self, kind, area)
             rows.append(self._row(kind, title, area, help_text))
         self.widget = widgets.VBox([*rows, self._footer()])
+
+    def reload(self) -> None:
+        super().reload()
+        goals = self.wb.goals
+        for kind in self._TITLES:
+            getattr(self, kind).value = "\n".join(getattr(goals, kind))
+        self.show_errors({})
 
     def check(self, kind: str) -> str:
         """Check one list as soon as it is typed, without saving; return the error shown.
@@ -99,6 +107,7 @@ class GoalsForm(_Form):
         return f"Goals saved: {ranked}. The mentor shortlist now follows them."
 
 
-def goals_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def goals_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """The ranked goals (notebook 02)."""
-    return GoalsForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, GoalsForm(wb, refresh)).widget

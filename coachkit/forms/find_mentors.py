@@ -11,6 +11,7 @@ import pandas as pd
 from .. import _widgets as ui
 from ..workbook import Workbook
 from ._base import _WIDE, _Errors, _Form, _View
+from ._page import join, on_page
 
 __all__ = [
     "FirmTagForm",
@@ -46,6 +47,10 @@ class FirmTagForm(_Form):
                 self.firms_table,
             ]
         )
+        self.refresh()
+
+    def reload(self) -> None:
+        super().reload()
         self.refresh()
 
     def refresh(self) -> None:
@@ -172,16 +177,19 @@ class MosaicView(_View):
         )
 
 
-def firm_tags_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def firm_tags_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """Tag firms with industry and location (notebook 03)."""
-    return FirmTagForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, FirmTagForm(wb, refresh)).widget
 
 
-def mentor_view(wb: Workbook, limit: int = 15) -> MentorView:
+def mentor_view(wb: Workbook | None = None, limit: int = 15) -> MentorView:
     """The mentor shortlist, table and chart (notebooks 02 and 03)."""
-    return MentorView(wb, limit)
+    wb, page = on_page(wb)
+    return join(page, MentorView(wb, limit))
 
 
-def mosaic_view(wb: Workbook) -> MosaicView:
+def mosaic_view(wb: Workbook | None = None) -> MosaicView:
     """The firms in the target space and their coverage (notebook 03)."""
-    return MosaicView(wb)
+    wb, page = on_page(wb)
+    return join(page, MosaicView(wb))

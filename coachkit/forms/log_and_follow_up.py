@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import pandas as pd
 
 from .. import _widgets as ui
-from ..errors import ValidationError
+from ..errors import CoachkitError, ValidationError
 from ..network import is_conversation
 from ..workbook import ACTIVITY_KINDS, MEETING_CHANNELS, OUTREACH_CHANNELS, Workbook
-from ._base import _EMAIL, _TALL, _WIDE, _contact_options, _Errors, _Form, _View
+from ._base import (
+    _EMAIL,
+    _TALL,
+    _WIDE,
+    _already_logged,
+    _contact_options,
+    _Errors,
+    _explain,
+    _Form,
+    _label,
+    _View,
+)
+from ._page import join, on_page, on_page_today
 
 __all__ = [
     "FollowUpView",
     "LogForm",
+    "RecentLogView",
     "ReferralView",
     "follow_up_view",
     "log_form",
     "parse_referrals",
+    "recent_log_view",
     "referral_view",
 ]
 
@@ -109,11 +123,19 @@ class LogForm(_Form):
         self._aliases["parent_id"] = "form"
         self._adapt()
 
+    def reload(self) -> None:
+        super().reload()
+        self.contact.options = _contact_options(self.wb)
+        self.contact.value = None
+
     def _adapt(self) -> None:
         """Show only the questions that apply to this kind of activity."""
         kind = self.kind.value
         channels = {"outreach": OUTREACH_CHANNELS, "meeting": MEETING_CHANNELS}.get(kind, ())
+        current = self.channel.value
         self.channel.options = [(c.replace("_", " "), c) for c in channels]
+        # Never "How" left empty: keep the choice if it still applies, else the first one.
+        self.channel.value = current if current in channels else (channels[0] if channels else None)
         self.channel_row.layout.display = "" if channels else "none"
         self.outcome_row.layout.display = "" if kind == "call" else "none"
         conversation = is_conversation(kind, self.outcome.value)
@@ -136,6 +158,11 @@ class LogForm(_Form):
             errors.add("referrals", "names come from a conversation: a meeting or a call that "
                        "reached them")  # fmt: skip
         if errors:
+            return ""
+        outcome = self.outcome.value if kind == "call" else None
+        repeat = _already_logged(self.wb, self.contact.value, kind, day, outcome)
+        if repeat:
+            errors.add("form", repeat)
             return ""
         assert kind in ACTIVITY_KINDS
         channel = self.channel.value or None
@@ -161,14 +188,11 @@ class LogForm(_Form):
             follow = f" Follow-up call planned for {due:%A %d %B}."
         return f"Logged: {kind} with {self.contact.label} on {day:%d %B}{extra}.{follow}"
 
-    def save(self) -> bool:
-        """Save, then refresh the contact list so new referrals can be picked at once."""
-        saved = super().save()
-        if saved:
-            current = self.contact.value
-            self.contact.options = _contact_options(self.wb)
-            self.contact.value = current
-        return saved
+    def _after_save(self) -> None:
+        """Refresh the contact list so new referrals can be picked at once."""
+        current = self.contact.value
+        self.contact.options = _contact_options(self.wb)
+        self.contact.value = current
 
 
 class FollowUpView(_View):
@@ -244,6 +268,91 @@ class ReferralView(_View):
         )
 
 
+class RecentLogView(_View):
+    """The last entries of the log, newest first, and a way to remove a mistaken one.
+
+    Removing asks for the entry by name (nothing is pre-selected), so a second click on
+    "Remove" after a removal removes nothing more. Names an entry brought stay contacts.
+    """
+
+    SHOWN = 8
+
+    def __init__(self, wb: Workbook) -> None:
+        super().__init__(wb, "Your recent log")
+        self.entry = widgets.Dropdown(options=[("(choose an entry)", None)], layout=_WIDE)
+        self.remove_button = widgets.Button(
+            description="Remove this entry", icon="trash", layout=widgets.Layout(width="auto")
+        )
+        self.remove_button.on_click(lambda _b: self.remove())
+        self.status = widgets.HTML()
+        self.status.add_class("coachkit-status")
+        #: Called after an entry was removed (the page refreshes its other views).
+        self.on_changed: list[Callable[[], None]] = []
+        self.children = (
+            *self.children,
+            _label("Logged something by mistake?", "pick it, then remove it"),
+            widgets.HBox([self.entry, self.remove_button]),
+            self.status,
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List the latest entries again (after a save or a removal)."""
+        logged = self.wb.activities()
+        logged = logged[logged["kind"] != "referral"].sort_values(["date", "id"])
+        recent = logged.tail(self.SHOWN).iloc[::-1].reset_index(drop=True)
+        details = [
+            _entry_detail(kind, channel, outcome)
+            for kind, channel, outcome in zip(
+                recent["kind"], recent["channel"], recent["outcome"], strict=True
+            )
+        ]
+        self.frame = recent.assign(detail=details)
+        self._title(
+            f"Your recent log: the last {len(recent)} of {len(logged)} entries"
+            if len(recent)
+            else "Your recent log"
+        )
+        self.table.value = ui.table_html(
+            self.frame,
+            {"date": "When", "contact": "Who", "kind": "What", "detail": "How", "notes": "Notes"},
+            empty="Nothing logged yet.",
+        )
+        labels = [
+            (f"{date:%d %b} · {kind} · {who}" + (f" ({detail})" if detail else ""), int(i))
+            for date, kind, who, detail, i in zip(
+                self.frame["date"], self.frame["kind"], self.frame["contact"],
+                self.frame["detail"], self.frame["id"], strict=True,
+            )
+        ]  # fmt: skip
+        self.entry.options = [("(choose an entry)", None), *labels]
+        self.entry.value = None
+
+    def remove(self) -> bool:
+        """Remove the chosen entry; return True when one was removed."""
+        chosen = self.entry.value
+        if chosen is None:
+            self.status.value = ui.error_html("Choose the entry to remove first (list above).")
+            return False
+        label = self.entry.label
+        try:
+            self.wb.delete_activity(chosen)
+        except CoachkitError as exc:
+            self.status.value = ui.error_html(_explain(exc))
+            return False
+        self.refresh()
+        self.status.value = ui.ok_html(f"Removed: {label}.")
+        for callback in self.on_changed:
+            callback()
+        return True
+
+
+def _entry_detail(kind: str, channel: object, outcome: object) -> str:
+    if kind == "call" and isinstance(outcome, str):
+        return outcome.replace("_", " ")
+    return channel.replace("_", " ") if isinstance(channel, str) else ""
+
+
 def _referral_branches(tree: pd.DataFrame) -> pd.DataFrame:
     """Keep the people in a referral chain: everyone referred, and whoever referred them."""
     parent = {
@@ -261,16 +370,27 @@ def _referral_branches(tree: pd.DataFrame) -> pd.DataFrame:
     return tree[tree["id"].isin(keep)].reset_index(drop=True)
 
 
-def log_form(wb: Workbook, today: dt.date, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def log_form(
+    wb: Workbook | None = None, today: dt.date | None = None, refresh: Iterable[Any] = ()
+) -> widgets.VBox:
     """Log an activity and its referrals (notebook 07)."""
-    return LogForm(wb, today, refresh).widget
+    wb, today, page = on_page_today(wb, today)
+    return join(page, LogForm(wb, today, refresh)).widget
 
 
-def follow_up_view(wb: Workbook, today: dt.date) -> FollowUpView:
+def follow_up_view(wb: Workbook | None = None, today: dt.date | None = None) -> FollowUpView:
     """The follow-up calls to make (notebook 07)."""
-    return FollowUpView(wb, today)
+    wb, today, page = on_page_today(wb, today)
+    return join(page, FollowUpView(wb, today))
 
 
-def referral_view(wb: Workbook) -> ReferralView:
+def recent_log_view(wb: Workbook | None = None) -> RecentLogView:
+    """The last log entries, with a way to remove a mistaken one (notebook 07)."""
+    wb, page = on_page(wb)
+    return join(page, RecentLogView(wb))
+
+
+def referral_view(wb: Workbook | None = None) -> ReferralView:
     """The referral tree (notebook 07)."""
-    return ReferralView(wb)
+    wb, page = on_page(wb)
+    return join(page, ReferralView(wb))

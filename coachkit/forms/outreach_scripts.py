@@ -10,7 +10,8 @@ import ipywidgets as widgets
 
 from .. import _widgets as ui
 from ..workbook import Workbook
-from ._base import _TALL, _WIDE, _contact_options, _Errors, _Form
+from ._base import _TALL, _WIDE, _already_logged, _contact_options, _Errors, _Form
+from ._page import join, on_page_today
 
 __all__ = [
     "OutreachForm",
@@ -47,6 +48,8 @@ class OutreachForm(_Form):
             description="I sent it: log it", icon="paper-plane", layout=widgets.Layout(width="auto")
         )
         self.sent_button.on_click(lambda _b: self.mark_sent())
+        self.sent_status = widgets.HTML()  # under the button it is about
+        self.sent_status.add_class("coachkit-status")
         self.contact.observe(lambda _c: self.load_drafts(), names="value")
         self.body.observe(lambda _c: self._check_body(), names="value")
         self.voicemail.observe(lambda _c: self.check_voicemail(), names="value")
@@ -63,8 +66,19 @@ class OutreachForm(_Form):
                 self._footer(),
                 self._row("sent_on", "Sent on", self.sent_on),
                 self.sent_button,
+                self.sent_status,
             ]
         )  # fmt: skip
+        self.load_drafts()
+
+    def reload(self) -> None:
+        super().reload()
+        self.sent_status.value = ""
+        options = _contact_options(self.wb, mentors_first=True)
+        start = options[1][1] if len(options) > 1 and not self.wb.goals.is_empty() else None
+        with self.contact.hold_trait_notifications():
+            self.contact.options = options
+            self.contact.value = start
         self.load_drafts()
 
     def load_drafts(self) -> None:
@@ -137,8 +151,23 @@ class OutreachForm(_Form):
         return f"Drafts saved for {self.contact.label}."
 
     def mark_sent(self) -> bool:
-        """Save the drafts and record the email as sent: the follow-up call is then planned."""
+        """Save the drafts and record the email as sent: the follow-up call is then planned.
+
+        The button is disabled while it logs, and the same email logged twice in a row (a
+        double-click) is refused with "already logged": one email, one outreach.
+        """
+        if self.sent_button.disabled:
+            return False
+        self.sent_button.disabled = True
+        try:
+            return self._mark_sent()
+        finally:
+            self.sent_button.disabled = False
+
+    def _mark_sent(self) -> bool:
+        self.sent_status.value = ""
         if not self.save():
+            self.sent_status.value = ui.error_html("Not logged: see what is marked in red above.")
             return False
         errors = _Errors()
         if self.sent_on.value is None:
@@ -146,22 +175,31 @@ class OutreachForm(_Form):
         elif self.sent_on.value > self.today:
             errors.add("sent_on", "that day is still to come: log it once it is sent")
         else:
+            repeat = _already_logged(self.wb, self.contact.value, "outreach", self.sent_on.value,
+                                     None)  # fmt: skip
+            if repeat:
+                self.sent_status.value = ui.warning_html(repeat[0].upper() + repeat[1:])
+                return False
             with errors.field("sent_on"):
                 self.wb.log_activity(self.contact.value, "outreach", self.sent_on.value,
                                      channel="email")  # fmt: skip
         self.show_errors({self._where(f): m for f, m in errors.items()})
         if errors:
-            self.status.value = ui.error_html("Not logged: see the date above.")
+            self.sent_status.value = ui.error_html("Not logged: see the date above.")
             return False
         due = self.sent_on.value + dt.timedelta(days=self.wb.profile.follow_up_days)
-        self.status.value = ui.ok_html(
-            f"Logged. Your follow-up call to {self.contact.label} is planned for {due:%A %d %B}."
+        self.sent_status.value = ui.ok_html(
+            f"Logged: your email to {self.contact.label} on {self.sent_on.value:%d %B}. "
+            f"Your follow-up call is planned for {due:%A %d %B}."
         )
         for callback in self.on_saved:
             callback()
         return True
 
 
-def outreach_form(wb: Workbook, today: dt.date, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def outreach_form(
+    wb: Workbook | None = None, today: dt.date | None = None, refresh: Iterable[Any] = ()
+) -> widgets.VBox:
     """Email and voicemail drafts with live checks (notebook 06)."""
-    return OutreachForm(wb, today, refresh).widget
+    wb, today, page = on_page_today(wb, today)
+    return join(page, OutreachForm(wb, today, refresh)).widget

@@ -13,6 +13,7 @@ from .. import _widgets as ui
 from ..workbook import Workbook
 from ..workshop.figures import mark_saved
 from ._base import _Errors, _escape, _Form, _label, _View, _week_of
+from ._page import join, on_page, on_page_today
 
 __all__ = [
     "ProgressView",
@@ -45,6 +46,11 @@ class TargetsForm(_Form):
         )
         self.widget = widgets.VBox([self.rows_box, new_row, self._footer()])
         self._build_rows()
+
+    def reload(self) -> None:
+        super().reload()
+        self._build_rows()
+        self.show_errors({})
 
     def _error_slot(self, name: str) -> widgets.HTML:
         label = widgets.HTML()
@@ -107,15 +113,12 @@ class TargetsForm(_Form):
         mark_saved(self.wb, "targets")  # the defaults exist: only a save says "set"
         return f"Targets saved ({len(self.wb.targets)})."
 
-    def save(self) -> bool:
-        """Save, then rebuild the rows so that an added or removed target shows at once."""
-        saved = super().save()
-        if saved:
-            errors = dict(self.errors)
-            self._build_rows()
-            self.show_errors(errors)
-            self.new_metric.value = self.new_label.value = ""
-        return saved
+    def _after_save(self) -> None:
+        """Rebuild the rows so that an added or removed target shows at once."""
+        errors = dict(self.errors)
+        self._build_rows()
+        self.show_errors(errors)
+        self.new_metric.value = self.new_label.value = ""
 
 
 class ProgressView(_View):
@@ -151,11 +154,13 @@ class ProgressView(_View):
         )
 
 
-def targets_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def targets_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """The targets (notebook 05)."""
-    return TargetsForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, TargetsForm(wb, refresh)).widget
 
 
-def progress_view(wb: Workbook, today: dt.date) -> ProgressView:
+def progress_view(wb: Workbook | None = None, today: dt.date | None = None) -> ProgressView:
     """Progress against targets (notebooks 05 and 07)."""
-    return ProgressView(wb, today)
+    wb, today, page = on_page_today(wb, today)
+    return join(page, ProgressView(wb, today))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from ..workbook import Workbook, create_workbook
 from ._base import _EMAIL, _WIDE, _Errors, _Form, _write_private
+from ._page import join, on_page
 from ._workbook import chosen_workbook_file
 
 __all__ = [
@@ -37,6 +38,9 @@ class OpenWorkbookForm(_Form):
     def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
         self._views = list(refresh)
         super().__init__(wb, self._views)
+        #: Called with the new workbook after a switch (the page makes its forms follow).
+        self.on_switched: list[Callable[[Workbook], None]] = []
+        self._opened: Workbook | None = None
         self.folder = widgets.Text(value=str(wb.folder), layout=_WIDE)
         self.widget = widgets.VBox(
             [
@@ -69,13 +73,23 @@ class OpenWorkbookForm(_Form):
         if errors:
             return ""
         _write_private(chosen_workbook_file(), str(opened.folder) + "\n")
+        self._opened = opened
+        if self.on_switched:
+            return (
+                f"Now using {opened.folder}: every form on this page saves there from now on. "
+                "The other notebooks use it too (reload any page already open)."
+            )
+        return f"Now using {opened.folder}. The other notebooks use it too."
+
+    def _after_save(self) -> None:
+        opened, self._opened = self._opened, None
+        if opened is None or opened is self.wb:
+            return
         self.wb = opened
         for view in self._views:
             view.wb = opened  # the card (and views) now describe the chosen workbook
-        return (
-            f"Now using {opened.folder}. The other notebooks use it too; reload this page "
-            "(or Run All Cells) to import into it."
-        )
+        for switch in self.on_switched:
+            switch(opened)
 
 
 class ProfileForm(_Form):
@@ -97,6 +111,10 @@ class ProfileForm(_Form):
                 self._footer(),
             ]
         )
+
+    def reload(self) -> None:
+        super().reload()
+        self.name.value, self.timezone.value = self.wb.profile.name, self.wb.profile.timezone
 
     def _write(self, errors: _Errors) -> str:
         if not self.name.value.strip():
@@ -208,21 +226,25 @@ class ContactForm(_Form):
         return f"Added {name}."
 
 
-def open_workbook_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def open_workbook_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """Choose the workbook folder (notebook 01)."""
-    return OpenWorkbookForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, OpenWorkbookForm(wb, refresh)).widget
 
 
-def profile_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def profile_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """Your name and time zone (notebook 01)."""
-    return ProfileForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, ProfileForm(wb, refresh)).widget
 
 
-def import_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def import_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """Upload and import contact files (notebook 01)."""
-    return ImportForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, ImportForm(wb, refresh)).widget
 
 
-def contact_form(wb: Workbook, refresh: Iterable[Any] = ()) -> widgets.VBox:
+def contact_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
     """Add one contact by hand (notebook 01)."""
-    return ContactForm(wb, refresh).widget
+    wb, page = on_page(wb)
+    return join(page, ContactForm(wb, refresh)).widget

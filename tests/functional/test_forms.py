@@ -526,7 +526,7 @@ def test_outreach_form_logs_a_sent_email_and_plans_the_call(workbook: Workbook) 
     form.sent_button.click()
     acts = workbook.activities()
     assert list(zip(acts["kind"], acts["channel"], strict=True)) == [("outreach", "email")]
-    assert "Tuesday 01 December" in form.status.value  # 22 Nov + 9 days
+    assert "Tuesday 01 December" in form.sent_status.value  # 22 Nov + 9 days
 
 
 def test_outreach_form_refuses_missing_parts_and_future_sends(workbook: Workbook) -> None:

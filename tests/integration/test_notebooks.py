@@ -26,6 +26,7 @@ import pytest
 from coachkit import open_workbook
 from coachkit.mentors import rank_mentors
 from coachkit.network import referral_tree
+from coachkit.report import notebook_path
 
 from .conftest import GUIDED, REPO, TODAY, notebook_env
 
@@ -46,6 +47,12 @@ def test_every_guided_notebook_is_there() -> None:
     assert [path.name for path in GUIDED] == EXPECTED
 
 
+def test_the_participants_folder_holds_only_the_guided_notebooks() -> None:
+    # The weekly report runs from the package (coachkit/notebooks/), not from a participant's
+    # tree, where it would show up in Voila and JupyterLab and fail without a week.
+    assert sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb")) == EXPECTED
+
+
 @pytest.mark.parametrize("path", GUIDED, ids=lambda p: p.stem)
 def test_stored_notebook_is_clean_and_parameterised(path: Path) -> None:
     book = nbformat.read(path, as_version=4)
@@ -62,7 +69,7 @@ def test_stored_notebook_is_clean_and_parameterised(path: Path) -> None:
     assert all(len(cell.source.splitlines()) <= 10 for cell in code)
 
 
-REPORT = REPO / "notebooks" / "weekly_report.ipynb"
+REPORT = notebook_path()  # the report notebook, as the package ships it
 
 
 def run_nbval(workbook: Path) -> subprocess.CompletedProcess[str]:
