@@ -146,7 +146,7 @@ tbody th {{ text-align: left; font-weight: 600; }}
 td.none {{ color: #8a99a3; font-style: italic; }}
 </style>
 </head>
-<body>
+<body data-xsrf="{xsrf}">
 <h1>The room, live</h1>
 <p class="when">Figures only, as each participant saves. Updated <span id="updated">{today}</span>.
  <a href="weekly/">Weekly summaries</a></p>
@@ -204,7 +204,9 @@ td.none {{ color: #8a99a3; font-style: italic; }}
     document.getElementById("updated").textContent = new Date().toLocaleTimeString();
   }}
   function poll() {{
-    fetch("api/board", {{credentials: "same-origin", redirect: "manual"}})
+    // JupyterHub accepts the login cookie on a script's request only with the XSRF token.
+    var headers = {{"X-XSRFToken": document.body.dataset.xsrf}};
+    fetch("api/board", {{credentials: "same-origin", redirect: "manual", headers: headers}})
       .then(function (r) {{
         if (r.type === "opaqueredirect" || r.status === 403) {{ location.reload(); return; }}
         if (r.ok) {{ return r.json().then(draw); }}
@@ -220,15 +222,17 @@ td.none {{ color: #8a99a3; font-style: italic; }}
 """
 
 
-def render_board(data: Mapping[str, Any], *, nonce: str, refresh: float = 3) -> str:
+def render_board(data: Mapping[str, Any], *, nonce: str, refresh: float = 3, xsrf: str = "") -> str:
     """The board page: the table and totals now, then redrawn every ``refresh`` seconds.
 
     The inline script carries ``nonce`` (the page's Content-Security-Policy allows only it)
     and writes every participant-supplied string with ``textContent``, never as HTML.
+    ``xsrf`` is the service's XSRF token, which the script's requests carry.
     """
     e = html.escape
     return _BOARD_PAGE.format(
         nonce=e(nonce),
+        xsrf=e(xsrf),
         refresh=max(1, round(refresh)),
         refresh_ms=int(refresh * 1000),
         today=e(data["today"]),

@@ -146,7 +146,15 @@ class BoardPage(_Page):
             "connect-src 'self'; base-uri 'none'; form-action 'none'",
         )
         data = await self.board_data()
-        self.finish(render_board(data, nonce=nonce, refresh=self.settings["refresh"]))
+        xsrf = self.xsrf_token
+        self.finish(
+            render_board(
+                data,
+                nonce=nonce,
+                refresh=self.settings["refresh"],
+                xsrf=xsrf.decode("ascii") if isinstance(xsrf, bytes) else str(xsrf),
+            )
+        )
 
 
 class BoardAPI(_Page):

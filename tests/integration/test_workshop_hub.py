@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ._hub import Hub, start_hub
+from ._hub import PASSWORD, Hub, start_hub
 
 pytestmark = pytest.mark.integration
 
@@ -168,3 +168,37 @@ def test_the_store_holds_figures_and_usernames_only(hub):
             "contacts", "goals_set", "firms_tagged", "shortlist", "schedule_saved",
             "targets_set", "drafts", "outreach_this_week", "week",
         }  # fmt: skip
+
+
+@pytest.mark.browser
+def test_the_board_page_refreshes_itself_in_a_real_browser(hub):
+    """Chromium logs in as the coach through the hub's form, opens the board, and sees a
+    participant's new save appear without reloading: the page's own script, under its CSP."""
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
+
+    assert _publish(hub, "ana", 11)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(30_000)
+            refused: list[str] = []
+            page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+            page.goto(f"{hub.url}/hub/login?next={BOARD}")
+            page.fill("input[name=username]", "coach")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("#login_submit")
+            page.wait_for_url(f"{hub.url}{BOARD}")
+            ana = page.locator("#rows tr", has_text="ana")
+            assert ana.locator("td").first.inner_text() == "11"
+            page.evaluate("window.loadedOnce = true")  # gone if the page reloaded
+            assert _publish(hub, "ana", 12)
+            ana.locator("td").first.filter(has_text="12").wait_for(timeout=15_000)
+            assert page.evaluate("window.loadedOnce") is True  # redrawn in place
+            totals = page.locator("#totals li").first.inner_text()
+            assert totals.startswith(("1 of 2", "2 of 2"))
+            assert refused == []  # no script or style blocked by the page's own CSP
+        finally:
+            browser.close()
