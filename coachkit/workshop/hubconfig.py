@@ -9,7 +9,7 @@ Use it from the hub's configuration (one machine or Kubernetes alike)::
     c.JupyterHub.load_roles = hubconfig.load_roles(coach_group="coaches")
     c.Spawner.environment.update(hubconfig.spawner_environment())
 
-Who may do what (checked against a real JupyterHub 6 in tests/functional):
+Who may do what (checked against a real JupyterHub 6 in tests/integration/test_workshop_hub.py):
 
 * coaches (a hub group) hold ``access:services!service=coachkit``: they open the board and
   the weekly summaries through the hub's OAuth; nobody else does (403);
@@ -60,6 +60,7 @@ def service_entry(
     python: str = sys.executable,
     coach_group: str = "coaches",
     roster: str | None = None,
+    listen_ip: str | None = None,
     environment: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The entry for ``c.JupyterHub.services``: the hub starts and stops the board.
@@ -70,13 +71,17 @@ def service_entry(
         Where figures are kept: an SQLAlchemy URL (``postgresql+psycopg://...``) or an SQLite
         file path; default ``coachkit-board.sqlite`` in the hub's working folder.
     host, port
-        Where the service listens (the proxy routes ``/services/coachkit/`` to it).
+        Where the service is reached (the proxy routes ``/services/coachkit/`` to it, and
+        participants' servers publish there).
     python
         The Python that has coachkit installed (default: the hub's own).
     coach_group
         The hub group whose members are coaches (left off the board's participant rows).
     roster
         Optional roster CSV (``name``, ``username``): shows names instead of usernames.
+    listen_ip
+        The address to listen on when it is not ``host`` (on Kubernetes: ``host="hub"``,
+        the hub pod's name, and ``listen_ip="0.0.0.0"``).
     environment
         More environment variables for the service.
     """
@@ -85,6 +90,8 @@ def service_entry(
         command += ["--db-url", db_url]
     if roster:
         command += ["--roster", roster]
+    if listen_ip:
+        command += ["--ip", listen_ip]
     return {
         "name": SERVICE_NAME,
         "url": service_url(host, port),

@@ -328,6 +328,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--coach-group", default="coaches", help="the hub group of coaches")
     parser.add_argument("--roster", default=None, help="roster CSV (name, username) for names")
     parser.add_argument("--refresh", type=float, default=3, help="board refresh, in seconds")
+    parser.add_argument(
+        "--ip", default=None, help="address to listen on (default: JUPYTERHUB_SERVICE_URL's host)"
+    )
     return parser
 
 
@@ -353,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     async def serve() -> None:
         server = HTTPServer(app, xheaders=True)
-        server.listen(url.port or 80, url.hostname or "127.0.0.1")
+        server.listen(url.port or 80, args.ip or url.hostname or "127.0.0.1")
         log.info("board on %s, figures in %s", url.geturl(), store.engine.url.render_as_string())
         await asyncio.Event().wait()
 
