@@ -25,6 +25,31 @@ HERE = Path(__file__).resolve().parent
 PASSWORD = "workshop-password"
 
 
+def proxy_command() -> str:
+    """configurable-http-proxy: the one on PATH (.ci/run installs it with npm -g), else one
+    installed with npm into ``.cache/chp`` of the repository, so the README's test command
+    works on a machine with node and npm alone."""
+    found = shutil.which("configurable-http-proxy")
+    if found:
+        return found
+    prefix = HERE.parents[1] / ".cache" / "chp"
+    local = prefix / "node_modules" / ".bin" / "configurable-http-proxy"
+    if not local.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError(
+                "configurable-http-proxy is needed for the JupyterHub tests: "
+                "apt-get install nodejs npm && npm install -g configurable-http-proxy"
+            )
+        subprocess.run(
+            [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent",
+             "configurable-http-proxy@4"],
+            check=True,
+            timeout=600,
+        )  # fmt: skip
+    return str(local)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,6 +66,7 @@ c.JupyterHub.port = {port}
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = {hub_port}
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
+c.ConfigurableHTTPProxy.command = [{proxy!r}]
 c.JupyterHub.db_url = "sqlite:///{folder}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{folder}/cookie_secret"
 c.ConfigurableHTTPProxy.pid_file = "{folder}/proxy.pid"
@@ -133,16 +159,14 @@ def start_hub(
     db_url: str | None = None,
 ) -> Hub:
     """Write the configuration and start ``jupyterhub`` in ``folder``; wait until it answers."""
-    if shutil.which("configurable-http-proxy") is None:
-        raise RuntimeError(
-            "configurable-http-proxy missing: npm install -g configurable-http-proxy"
-        )
+    proxy = proxy_command()
     folder.mkdir(parents=True, exist_ok=True)
     port, service_port, admin_token = free_port(), free_port(), secrets.token_hex(16)
     config = _CONFIG.format(
         port=port,
         hub_port=free_port(),
         proxy_api_port=free_port(),
+        proxy=proxy,
         service_port=service_port,
         folder=folder,
         password=PASSWORD,
