@@ -126,7 +126,15 @@ CREATE TABLE calendar_events (
 CREATE INDEX calendar_events_start ON calendar_events (start);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5 (sincere scripts): the participant's call-back number, said in every voicemail, and
+# the one sentence they wrote on what they admire in a contact's work, kept with that
+# contact's drafts so the email and the voicemail say the same thing.
+_V5 = """
+ALTER TABLE profile ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN admiration TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

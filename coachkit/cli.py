@@ -73,7 +73,7 @@ def _workbook_arg(parser: argparse.ArgumentParser) -> None:
 def _cmd_init(args: argparse.Namespace) -> int:
     from .workbook import create_workbook
 
-    with create_workbook(args.workbook, name=args.name or "") as wb:
+    with create_workbook(args.workbook, name=args.name or "", phone=args.phone or "") as wb:
         print(f"Created a new workbook in {wb.folder}")
         print(f"Next: coachkit import {wb.folder} YOUR-CONTACTS-FILE")
     return 0
@@ -393,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a new workbook (a folder)")
     _workbook_arg(init)
     init.add_argument("--name", help="the participant's name, as reports should show it")
+    init.add_argument("--phone", help="your call-back number, said in every voicemail script")
     init.set_defaults(handler=_cmd_init)
 
     goals = commands.add_parser(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -113,6 +114,7 @@ class Profile:
     outreach_time: str = "17:00"
     call_time: str = "10:00"
     timezone: str = ""  # empty = floating local time in calendar exports
+    phone: str = ""  # the call-back number every voicemail gives
     goals: Goals = field(default_factory=Goals)
 
 
@@ -157,6 +159,20 @@ def _validate_profile_value(name: str, value: Any) -> Any:
                     name, f"{value!r} is not a time zone", hint="use a name like Europe/Paris."
                 ) from None
         return str(value or "")
+    if name == "phone":
+        text = " ".join(str(value or "").split())
+        _require_encodable(text, "phone")
+        if text and (
+            len(text) > 40
+            or re.fullmatch(r"\+?[\d\s().-]+", text) is None
+            or sum(c.isdigit() for c in text) < 7
+        ):
+            raise ValidationError(
+                name,
+                f"{text!r} is not a phone number",
+                hint="write the number people can call you back on, e.g. +33 6 12 34 56 78.",
+            )
+        return text
     raise ValidationError(name, "is not a profile setting")
 
 
@@ -1004,32 +1020,44 @@ class Workbook:
             )
 
     # -- outreach drafts -----------------------------------------------------------------------
-    def save_draft(self, contact_id: int, *, subject: str, body: str, voicemail: str = "") -> None:
-        """Keep the email and voicemail drafts for one contact (replacing earlier ones)."""
+    def save_draft(
+        self,
+        contact_id: int,
+        *,
+        subject: str,
+        body: str,
+        voicemail: str = "",
+        admiration: str = "",
+    ) -> None:
+        """Keep the email and voicemail drafts for one contact (replacing earlier ones), with
+        the participant's sentence on what they admire in that person's work."""
         values = {
             "subject": _clean_text(subject, "subject", 500) or "",
             "body": _clean_text(body, "body", 20000) or "",
             "voicemail": _clean_text(voicemail, "voicemail", 5000) or "",
+            "admiration": _clean_text(admiration, "admiration", 1000) or "",
         }
         with self.transaction() as conn:
             self._require_contact(conn, contact_id)
             conn.execute(
-                "INSERT INTO drafts (contact_id, subject, body, voicemail) "
-                "VALUES (:contact_id, :subject, :body, :voicemail) "
+                "INSERT INTO drafts (contact_id, subject, body, voicemail, admiration) "
+                "VALUES (:contact_id, :subject, :body, :voicemail, :admiration) "
                 "ON CONFLICT (contact_id) DO UPDATE SET subject = excluded.subject, "
                 "body = excluded.body, voicemail = excluded.voicemail, "
+                "admiration = excluded.admiration, "
                 "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
                 {"contact_id": int(contact_id), **values},
             )
 
     def get_draft(self, contact_id: int) -> dict[str, str] | None:
-        """Return the saved drafts for a contact (subject, body, voicemail), or None."""
+        """Return the saved drafts for a contact (subject, body, voicemail, admiration), or
+        None."""
         row = self._conn.execute(
-            "SELECT subject, body, voicemail FROM drafts WHERE contact_id = ?", (int(contact_id),)
+            "SELECT subject, body, voicemail, admiration FROM drafts WHERE contact_id = ?",
+            (int(contact_id),),
         ).fetchone()
-        return (
-            None if row is None else dict(zip(("subject", "body", "voicemail"), row, strict=True))
-        )
+        keys = ("subject", "body", "voicemail", "admiration")
+        return None if row is None else dict(zip(keys, row, strict=True))
 
     # -- copies ---------------------------------------------------------------------------------
     def backup(self, destination: str | os.PathLike[str]) -> Path:
@@ -1101,7 +1129,7 @@ def _resolve(folder: str | os.PathLike[str]) -> Path:
 
 
 def create_workbook(
-    folder: str | os.PathLike[str], *, name: str = "", exist_ok: bool = False
+    folder: str | os.PathLike[str], *, name: str = "", phone: str = "", exist_ok: bool = False
 ) -> Workbook:
     """Create a new, empty workbook in ``folder`` (created if needed) and open it.
 
@@ -1115,6 +1143,7 @@ def create_workbook(
     path = _resolve(folder)
     db = path / WORKBOOK_FILE
     name = _validate_profile_value("name", name)  # before anything is created
+    phone = _validate_profile_value("phone", phone)
     if db.exists():
         if exist_ok:
             return open_workbook(path)
@@ -1130,8 +1159,7 @@ def create_workbook(
     conn = _connect(partial)
     try:
         _schema.create(conn)
-        if name:
-            conn.execute("UPDATE profile SET name = ? WHERE id = 1", (name,))
+        conn.execute("UPDATE profile SET name = ?, phone = ? WHERE id = 1", (name, phone))
     finally:
         conn.close()
     os.replace(partial, db)  # a crash mid-creation leaves no half-made workbook
