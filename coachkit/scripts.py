@@ -230,9 +230,8 @@ def job_ask_warnings(
 
     Examples
     --------
-    >>> job_ask_warnings("Are you hiring? I would love to join your team.")  # doctest: +NORMALIZE_WHITESPACE
-    ['asks for a job ("hiring"): ask how they got where they are instead',
-     'asks for a job ("join your team"): ask how they got where they are instead']
+    >>> [w.split(":")[0] for w in job_ask_warnings("Are you hiring? Can I join your team?")]
+    ['asks for a job ("hiring")', 'asks for a job ("join your team")']
     >>> job_ask_warnings("I loved your opening keynote. How did you get where you are?")
     []
     """
@@ -331,9 +330,7 @@ def email_draft(
     else:
         subject = "How did you get where you are?"
     perspective = f"your perspective {where}" if where else "your perspective"
-    body = (
-        f"Dear {first},\n\n" if first else "Hello,\n\n"
-    ) + (
+    body = (f"Dear {first},\n\n" if first else "Hello,\n\n") + (
         f"{opening}{sentence}\n\n"
         f"I am exploring {_interest(profile)}, and I would value {perspective}: "
         "how did you get where you are?\n\n"

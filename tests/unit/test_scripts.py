@@ -99,7 +99,9 @@ def test_goals_sentence_for_each_kind_of_goal(workbook):
         "where you are?"
     )
     assert line(industries=["EdTech"]).startswith("I am exploring a path into EdTech, and")
-    assert line(industries=[], locations=["Lyon"]).startswith("I am exploring my next step, in Lyon, and")
+    assert line(industries=[], locations=["Lyon"]).startswith(
+        "I am exploring my next step, in Lyon, and"
+    )
 
 
 def test_a_referred_contacts_email_names_who_suggested_them_first(workbook):
@@ -151,7 +153,7 @@ def test_the_phone_number_is_checked_when_saved(workbook):
 
     assert workbook.update_profile(phone="  (555) 010-4477 ").phone == "(555) 010-4477"
     for bad in ("call me", "12 34", "+33 6 12 34 56 78 ext. 9"):
-        with pytest.raises(ValidationError, match="phone: .* is not a phone number"):
+        with pytest.raises(ValidationError, match=r"phone: .* is not a phone number"):
             workbook.update_profile(phone=bad)
     assert workbook.profile.phone == "(555) 010-4477"  # unchanged by the refusals
 
@@ -214,7 +216,8 @@ def test_voicemail_longer_than_30_seconds_warns():
     text = (
         "I am calling to ask how you got where you are. I admire your work on onboarding. "
         "Would you have 20 minutes for a conversation? Call me on 06 12 34 56 78. "
-        + "More detail here. " * 20
+        + "More detail here. "
+        * 20
     )
     check = check_voicemail(text)
     assert check.missing == ()
