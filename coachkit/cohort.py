@@ -87,8 +87,9 @@ def find_workbooks(cohort: str | os.PathLike[str]) -> list[Path]:
 
 # -- the coach's summary (figures only) ----------------------------------------------------
 _FUNNEL = ("outreach", "replies", "calls", "calls_reached", "voicemails", "meetings", "referrals")
-_NETWORK = ("size", "conversations", "referrals", "referral_yield", "target_firms",
-            "firms_with_contact", "firms_with_conversation", "projected_size")  # fmt: skip
+_NETWORK = ("size", "names_not_contacted", "conversations", "referrals", "referral_yield",
+            "target_firms", "firms_with_contact", "firms_with_conversation",
+            "projected_size")  # fmt: skip
 
 
 def stuck_reasons(summary: Mapping[str, Any]) -> list[str]:

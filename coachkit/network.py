@@ -30,26 +30,33 @@ from .errors import NotFoundError, ValidationError
 from .firms import firm_key, person_key
 from .schedule import read_activities, read_people
 from .weeks import week_label, week_start_of
-from .workbook import Target, Workbook, parse_date
+from .workbook import Workbook, parse_date
 
 __all__ = [
+    "NAMES_PER_CONVERSATION",
+    "PROJECTION_WEEKS",
     "REFERRAL_FIELDS",
     "conversations_frame",
     "find_contact",
+    "flag_names",
     "is_conversation",
     "log_conversation_referrals",
     "log_with_referrals",
     "network_figures",
-    "network_history",
     "parse_referral",
+    "project_growth",
     "referral_tree",
     "referral_tree_frame",
 ]
 
 REFERRAL_FIELDS = ("name", "firm", "position", "email", "phone", "location", "notes")
-# Without any conversation yet, the projection assumes the low end of the method's 1 to 5.
+# The method: each conversation should yield 1 to 5 names of further people to talk to.
+NAMES_PER_CONVERSATION = (1, 5)
+# Without any conversation yet, the projection assumes the low end of the method's 1 to 5,
+# and without any name yet, that every name will be contacted (as the method asks).
 DEFAULT_YIELD = 1.0
-WEEKS_PER_MONTH = 52 / 12
+DEFAULT_SHARE_CONTACTED = 1.0
+PROJECTION_WEEKS = 8  # two months ahead: far enough to see the curve, near enough to act on
 
 
 def _conversation(wb: Workbook, conversation_id: int) -> dict[str, Any]:
@@ -218,62 +225,6 @@ def conversations_frame(activities: pd.DataFrame) -> pd.DataFrame:
     return talks.drop_duplicates(["contact_id", "date"])
 
 
-def _weekly_rate(targets: Sequence[Target], metric: str) -> float:
-    for target in targets:
-        if target.metric == metric:
-            return target.amount / WEEKS_PER_MONTH if target.period == "month" else target.amount
-    return 0.0
-
-
-def network_history(
-    activities: pd.DataFrame,
-    targets: Sequence[Target],
-    today: dt.date,
-    referral_yield: float,
-    week_start: int = 0,
-) -> list[dict[str, Any]]:
-    """Network size at the end of each week, from the first engagement to ``today``'s week.
-
-    The **projection** is what the participant's own targets would have grown the network to:
-    with ``n`` new contacts a week (the ``new_contacts`` target), ``m`` conversations a week
-    (the ``meetings`` target; a month target counts 12/52 of it a week) and a referral
-    yield ``y`` (referrals per conversation so far; 1 if there has been no conversation
-    yet), after ``k`` weeks (the first week counting as 1)::
-
-        projected(k) = k * (n + m * y)
-
-    Each referral adds a person; the conversation count is held at the target, so the
-    projection is linear in time even though referrals compound the pool of people to meet.
-    """
-    stamp = pd.Timestamp(today)
-    acts = activities[activities["date"] <= stamp]
-    engaged = acts.loc[acts["kind"] != "referral", ["contact_id", "date"]]
-    referred = acts.loc[acts["kind"] == "referral", ["related_contact_id", "date"]].rename(
-        columns={"related_contact_id": "contact_id"}
-    )
-    people = pd.concat([engaged, referred.astype({"contact_id": "int64"})], ignore_index=True)
-    if people.empty:
-        return []
-    joined = people.groupby("contact_id")["date"].min()
-    offset = pd.to_timedelta((joined.dt.day_of_week - week_start) % 7, unit="D")
-    week_of = joined - offset
-    first = week_of.min()
-    current = pd.Timestamp(week_start_of(today, week_start))
-    weeks = pd.date_range(first, current, freq="7D")
-    size = week_of.value_counts().reindex(weeks, fill_value=0).cumsum()
-    rate = _weekly_rate(targets, "new_contacts") + _weekly_rate(targets, "meetings") * (
-        referral_yield
-    )
-    return [
-        {
-            "week": week_label(day.date(), week_start),
-            "size": int(count),
-            "projected": round(rate * number),
-        }
-        for number, (day, count) in enumerate(size.items(), start=1)
-    ]
-
-
 def _target_firm_coverage(wb: Workbook) -> tuple[int, int, int]:
     from .mentors import target_firms  # the lead's definition of the target space
 
@@ -287,49 +238,245 @@ def _target_firm_coverage(wb: Workbook) -> tuple[int, int, int]:
     )
 
 
+def _named_per_conversation(acts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Each conversation held (one per person per day) with the number of names it gave."""
+    talks = acts[
+        (acts["kind"] == "meeting") | ((acts["kind"] == "call") & (acts["outcome"] == "reached"))
+    ]
+    per_activity = acts[acts["kind"] == "referral"].groupby("parent_id").size()
+    talks = talks.assign(names=talks["id"].map(per_activity).fillna(0).astype("int64"))
+    # A call and a meeting with the same person on the same day are one conversation: the
+    # names may be logged against either.
+    held = talks.groupby(["contact_id", "date"], as_index=False)["names"].sum()
+    names = people.set_index("id")["name"]
+    held = held.assign(contact=held["contact_id"].map(names))
+    return held.sort_values(["date", "contact"], kind="stable").reset_index(drop=True)
+
+
+def flag_names(names: int) -> str | None:
+    """The coaching note for a conversation that gave ``names`` names, or None when it is
+    within the method's 1 to 5."""
+    low, high = NAMES_PER_CONVERSATION
+    if names < low:
+        return (
+            "no names from this conversation: next time, ask who else you should talk to "
+            "(one to five names), or add the names they gave you"
+        )
+    if names > high:
+        return (
+            f"{names} names: more than {high}, the method's most from one conversation; check "
+            "each is a real introduction, not a list, and contact the best first"
+        )
+    return None
+
+
+def _lived(acts: pd.DataFrame, people: pd.DataFrame, today: dt.date) -> dict[str, Any]:
+    """The network as of ``today`` and the participant's own rates, over the days lived."""
+    engaged_acts = acts[acts["kind"] != "referral"]
+    engaged = set(engaged_acts["contact_id"].astype("int64"))
+    referrals = acts[acts["kind"] == "referral"]
+    referred = set(referrals["related_contact_id"].dropna().astype("int64"))
+    held = _named_per_conversation(acts, people)
+    conversations = len(held)
+    first = engaged_acts["date"].min().date() if len(engaged_acts) else today
+    # Over the days lived so far, never a week still to come; at least one week, so that
+    # two conversations on a first Monday do not read as fourteen a week.
+    weeks = max((today - first).days + 1, 7) / 7
+    own_talks = int((~held["contact_id"].isin(referred)).sum())
+    talked = set(held["contact_id"].astype("int64"))
+    return {
+        "engaged": engaged,
+        "referred": referred,
+        "held": held,
+        "weeks": weeks,
+        "conversations": conversations,
+        "referrals": len(referrals),
+        "c": conversations / weeks,
+        "c_own": own_talks / weeks,
+        "n": len(engaged - referred) / weeks,
+        "y": len(referrals) / conversations if conversations else None,
+        "s": len(referred & engaged) / len(referred) if referred else None,
+        "r": len(talked & engaged) / len(engaged) if engaged else 0.0,
+    }
+
+
+def project_growth(
+    people: float,
+    waiting: float,
+    *,
+    conversations_per_week: float,
+    own_conversations_per_week: float,
+    new_contacts_per_week: float,
+    names_per_conversation: float,
+    share_contacted: float,
+    conversation_rate: float,
+    weeks: int = PROJECTION_WEEKS,
+) -> list[tuple[float, float]]:
+    """Project the network week by week from today; return ``(people, waiting)`` per week.
+
+    Week ``k``, starting from today's ``people`` (N0) and ``waiting`` (W0), with
+    ``C(0) = conversations_per_week`` (the pace so far)::
+
+        F(k) = s * y * C(k-1)             names from last week's conversations, written to
+        C(k) = c_own + r * F(k)           conversations: your own outreach's, plus the names'
+        N(k) = N(k-1) + n + F(k)          people in the network
+        W(k) = W(k-1) + y * C(k) - F(k)   names not yet contacted
+
+    ``c_own`` is the conversations a week with people nobody referred, ``n`` the new contacts
+    a week nobody referred, ``y`` the names per conversation, ``s`` the share of names
+    contacted and ``r`` the share of people in the network who talked with the participant.
+    Each conversation so leads to ``g = y * s * r`` more: above 1 the weekly gain multiplies
+    (exponential growth); below 1 it settles at a steady pace.
+    """
+    talks, size, left = conversations_per_week, float(people), float(waiting)
+    chain = share_contacted * names_per_conversation
+    weekly = []
+    for _ in range(weeks):
+        written = chain * talks
+        talks = own_conversations_per_week + conversation_rate * written
+        size += new_contacts_per_week + written
+        left += names_per_conversation * talks - written
+        weekly.append((size, left))
+    return weekly
+
+
+def _history(acts: pd.DataFrame, today: dt.date, week_start: int) -> list[dict[str, Any]]:
+    """People in the network and names not yet contacted at the end of each week lived
+    (the current week: as of ``today``)."""
+    engaged = acts.loc[acts["kind"] != "referral"].groupby("contact_id")["date"].min()
+    if engaged.empty:
+        return []
+    named = (
+        acts.loc[acts["kind"] == "referral"]
+        .dropna(subset=["related_contact_id"])
+        .astype({"related_contact_id": "int64"})
+        .groupby("related_contact_id")["date"]
+        .min()
+    )
+    first = pd.Timestamp(week_start_of(engaged.min().date(), week_start))
+    current = pd.Timestamp(week_start_of(today, week_start))
+    stamp = pd.Timestamp(today)
+    rows = []
+    for start in pd.date_range(first, current, freq="7D"):
+        end = min(start + pd.Timedelta(days=6), stamp)
+        in_network = engaged.index[engaged <= end]
+        waiting = named[(named <= end) & ~named.index.isin(in_network)]
+        rows.append(
+            {
+                "week": week_label(start.date(), week_start),
+                "size": len(in_network),
+                "names_not_contacted": len(waiting),
+            }
+        )
+    return rows
+
+
+def _rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
 def network_figures(wb: Workbook, today: dt.date | str) -> dict[str, Any]:
     """The network's figures as of ``today`` (definitions in the module docstring).
 
     Returns
     -------
     dict
-        ``size`` (people in the network), ``referrals``, ``conversations``,
-        ``referral_yield`` (referrals per conversation, 0.0 without any), ``generations``
-        (longest referral chain), ``target_firms`` (firms in the target space, see
-        :func:`coachkit.mentors.target_firms`), ``firms_with_contact``,
-        ``firms_with_conversation``, ``projected_size`` (the projection for this week, see
-        :func:`network_history`) and ``history`` (a list of ``{week, size, projected}``).
-        Firm coverage counts every logged conversation, whatever its date.
+        ``size`` (people in the network), ``names_not_contacted`` (people named to the
+        participant and not contacted yet, reported apart), ``referrals``,
+        ``conversations``, ``referral_yield`` (names per conversation, 0.0 without any),
+        ``generations`` (longest referral chain), ``target_firms`` (firms in the target
+        space, see :func:`coachkit.mentors.target_firms`), ``firms_with_contact``,
+        ``firms_with_conversation``; ``rates`` (the participant's own, over the weeks lived:
+        ``weeks_lived``, ``conversations_per_week``, ``own_conversations_per_week``,
+        ``new_contacts_per_week``, ``names_per_conversation``, ``share_contacted``,
+        ``conversation_rate``, ``growth_factor``; a rate with nothing to measure yet is
+        None and the projection assumes the method's low end: 1 name, every name
+        contacted); ``projection`` (:data:`PROJECTION_WEEKS` weeks from today, each
+        ``{week, people, names_not_contacted, low, high}``, ``low``/``high`` at 1 and 5 names
+        per conversation); ``projected_size`` (people in the network at the projection's
+        end); ``history`` (each week lived, ``{week, size, names_not_contacted}``); and
+        ``flagged_conversations`` (conversations outside 1 to 5 names: ``{date,
+        contact_id, contact, names, note}``). Firm coverage counts every logged
+        conversation, whatever its date.
     """
     day = parse_date(today, "today")
     profile = wb.profile
     with wb.snapshot():
-        activities, contacts, targets = read_activities(wb, day), read_people(wb), wb.targets
-    stamp = pd.Timestamp(day)
-    acts = activities[activities["date"] <= stamp]
-    conversations = len(conversations_frame(acts))
-    referrals = int((acts["kind"] == "referral").sum())
-    referral_yield = referrals / conversations if conversations else 0.0
+        activities, contacts = read_activities(wb, day), read_people(wb)
+    acts = activities[activities["date"] <= pd.Timestamp(day)]
+    lived = _lived(acts, contacts, day)
+    history = _history(acts, day, profile.week_start)
+    size = len(lived["engaged"])
+    waiting = len(lived["referred"] - lived["engaged"])
+    y, s = lived["y"], lived["s"]
+    rates = {
+        "conversations_per_week": lived["c"],
+        "own_conversations_per_week": lived["c_own"],
+        "new_contacts_per_week": lived["n"],
+        "share_contacted": DEFAULT_SHARE_CONTACTED if s is None else s,
+        "conversation_rate": lived["r"],
+    }
+    projection: list[dict[str, Any]] = []
+    if size:
+        runs = {
+            label: project_growth(size, waiting, names_per_conversation=names, **rates)
+            for label, names in (
+                ("own", DEFAULT_YIELD if y is None else y),
+                ("low", float(NAMES_PER_CONVERSATION[0])),
+                ("high", float(NAMES_PER_CONVERSATION[1])),
+            )
+        }
+        for k, ((people, left), (low, _), (high, _)) in enumerate(
+            zip(runs["own"], runs["low"], runs["high"], strict=True), start=1
+        ):
+            projection.append(
+                {
+                    "week": week_label(day + dt.timedelta(weeks=k), profile.week_start),
+                    "people": round(people, 1),
+                    "names_not_contacted": round(left, 1),
+                    "low": round(low, 1),
+                    "high": round(high, 1),
+                }
+            )
+    flagged = [
+        {
+            "date": row.date.date().isoformat(),
+            "contact_id": int(row.contact_id),
+            "contact": str(row.contact),
+            "names": int(row.names),
+            "note": note,
+        }
+        for row in lived["held"].itertuples(index=False)
+        if (note := flag_names(int(row.names))) is not None
+    ]
     tree = referral_tree_frame(contacts)
-    history = network_history(
-        activities,
-        targets,
-        day,
-        referral_yield if conversations else DEFAULT_YIELD,
-        profile.week_start,
-    )
     target_count, with_contact, with_conversation = _target_firm_coverage(wb)
     return {
-        "size": history[-1]["size"] if history else 0,
-        "referrals": referrals,
-        "conversations": conversations,
-        "referral_yield": round(referral_yield, 2),
+        "size": size,
+        "names_not_contacted": waiting,
+        "referrals": lived["referrals"],
+        "conversations": lived["conversations"],
+        "referral_yield": round(y or 0.0, 2),
         "generations": int(tree["generation"].max()) if len(tree) else 0,
         "target_firms": target_count,
         "firms_with_contact": with_contact,
         "firms_with_conversation": with_conversation,
-        "projected_size": history[-1]["projected"] if history else 0,
+        "rates": {
+            "weeks_lived": round(lived["weeks"], 2),
+            "conversations_per_week": round(lived["c"], 2),
+            "own_conversations_per_week": round(lived["c_own"], 2),
+            "new_contacts_per_week": round(lived["n"], 2),
+            "names_per_conversation": _rounded(y),
+            "share_contacted": _rounded(s),
+            "conversation_rate": round(lived["r"], 2),
+            "growth_factor": round(
+                (DEFAULT_YIELD if y is None else y) * rates["share_contacted"] * lived["r"], 2
+            ),
+        },
+        "projected_size": round(projection[-1]["people"]) if projection else 0,
+        "projection": projection,
         "history": history,
+        "flagged_conversations": flagged,
     }
 
 

@@ -387,6 +387,13 @@ def coaching_note(report: Report, *, has_goals: bool = True) -> list[str]:
             "Ask every person you talk to for one to five names of people worth meeting: that "
             "is what turns networking from linear into exponential."
         )
+    waiting = int(net.get("names_not_contacted") or 0)
+    if waiting:
+        notes.append(
+            f"{_n(waiting, 'name').capitalize()} you were given "
+            f"{'is' if waiting == 1 else 'are'} not contacted yet: write to them on Sunday, "
+            "saying who suggested them. A name someone gave you is the warmest contact there is."
+        )
     open_firms = [f for f in report.mosaic if f["status"] == "no contact yet"]
     if open_firms:
         notes.append(
@@ -553,37 +560,110 @@ def render_plan(report: Report) -> str:
     return "".join(parts)
 
 
+def _share(value: Any) -> str:
+    return "not yet measured" if value is None else f"{round(float(value) * 100)}%"
+
+
 def render_network(report: Report) -> str:
-    """The network: size over the weeks vs the projection, referral yield, the firm mosaic."""
+    """The network: people in it and names waiting over the weeks lived, the projection from
+    the participant's own rates with the method's band (1 to 5 names per conversation), the
+    conversations to look at, and the firm mosaic."""
     net = report.network
+    rates = net.get("rates") or {}
+    projection = net.get("projection") or []
     facts = [
-        ["People in the network", net.get("size")],
+        ["People in the network (written to or talked with)", net.get("size")],
+        ["Names not yet contacted", net.get("names_not_contacted")],
         ["Conversations held", net.get("conversations")],
-        ["Referrals gained", net.get("referrals")],
-        ["Referral yield (names per conversation)", net.get("referral_yield")],
+        ["Names gained from them", net.get("referrals")],
+        [
+            "Names per conversation (the method: 1 to 5)",
+            net.get("referral_yield") if net.get("conversations") else "no conversation yet",
+        ],
+        ["Names you have contacted", _share(rates.get("share_contacted"))],
+        ["Conversations a week (your pace so far)", rates.get("conversations_per_week")],
         ["Generations of referrals", net.get("generations")],
         ["Target firms", net.get("target_firms")],
         ["...with a contact", net.get("firms_with_contact")],
         ["...with a conversation", net.get("firms_with_conversation")],
-        ["Projected size", net.get("projected_size")],
     ]
+    if projection:
+        last = projection[-1]
+        facts.append(
+            [
+                f"People in the network by {last['week']}, at your pace",
+                f"{net.get('projected_size')} (at 1 to 5 names a conversation: "
+                f"{round(last['low'])} to {round(last['high'])})",
+            ]
+        )
     parts = [_table(["Network", "Figure"], facts, "network")]
     history = net.get("history") or []
     if history:
-        fig, ax = _figure(6.5, 2.4)
-        labels = [h["week"][-3:] for h in history]
-        ax.plot(labels, [h["size"] for h in history], marker="o", color="#2f6690", label="network")
-        ax.plot(
-            labels,
-            [h["projected"] for h in history],
-            linestyle="--",
-            color="#d9822b",
-            label="projection",
-        )
-        ax.legend(frameon=False, fontsize=8)
-        ax.tick_params(labelsize=8)
+        fig, ax = _figure(6.5, 2.6)
+        lived = [h["week"][-3:] for h in history]
+        ahead = [p["week"][-3:] for p in projection]
+        ax.plot(lived, [h["size"] for h in history], marker="o", color="#2f6690",
+                label="people in the network")  # fmt: skip
+        ax.plot(lived, [h.get("names_not_contacted", 0) for h in history], marker=".",
+                color="#9aa5b1", label="names not yet contacted")  # fmt: skip
+        if projection:
+            # The projection starts from today's figure: no week still to come is drawn as
+            # lived, and the lived weeks carry no projected figure.
+            xs = [lived[-1], *ahead]
+            start = history[-1]["size"]
+            ax.fill_between(
+                xs,
+                [start] + [p["low"] for p in projection],
+                [start] + [p["high"] for p in projection],
+                color="#d9822b",
+                alpha=0.15,
+                linewidth=0,
+                label="at 1 to 5 names a conversation",
+            )
+            ax.plot(
+                xs,
+                [start] + [p["people"] for p in projection],
+                linestyle="--",
+                color="#d9822b",
+                label="projection at your pace",
+            )
+            # 5 names a conversation compounds fast: keep the lived weeks readable and say
+            # where the band ends instead of drawing it off the scale.
+            top = 2.5 * max([h["size"] for h in history] + [p["people"] for p in projection])
+            if projection[-1]["high"] > top:
+                ax.set_ylim(0, top)
+                ax.annotate(f"5 names: {round(projection[-1]['high'])} ↑", (xs[-1], top),
+                            ha="right", va="top", fontsize=7, color="#d9822b")  # fmt: skip
+        ax.legend(frameon=False, fontsize=7, loc="upper left")
+        ax.tick_params(labelsize=7)
         ax.spines[["top", "right"]].set_visible(False)
-        parts.append(_png(fig, "Network size over the weeks against the projection"))
+        parts.append(
+            _png(fig, "People in the network over the weeks lived, and projected from your pace")
+        )
+    if projection:
+        growth = float(rates.get("growth_factor") or 0)
+        shape = (
+            "above 1, so each week adds more than the last: the network grows exponentially"
+            if growth > 1
+            else "below 1, so the network grows by about the same amount each week; more "
+            "names per conversation, and contacting the names you get, push it above 1"
+        )
+        parts.append(
+            f"<p>The projection carries your own rates forward from today: each conversation "
+            f"now leads to {_e(growth)} more (names per conversation × share of names you "
+            f"contact × share of people who talk with you), {shape}. The band shows the "
+            "method's range, 1 to 5 names a conversation.</p>"
+        )
+    flagged = net.get("flagged_conversations") or []
+    if flagged:
+        parts.append("<p><strong>Conversations to look at</strong></p>")
+        parts.append(
+            _table(
+                ["Date", "With", "Names", "Why"],
+                [[f["date"], f["contact"], f["names"], f["note"]] for f in flagged[-10:]],
+                "flagged",
+            )
+        )
     if report.mosaic:
         shown = report.mosaic[:FIRMS_SHOWN]
         cells = "".join(

@@ -274,3 +274,18 @@ def test_cohort_summary_keeps_no_text_from_a_failed_notebook(report) -> None:
         "reason": "/c/max/workbook.sqlite: no workbook here.",
     }
     assert isinstance(inside, Failure)
+
+
+def test_network_section_separates_names_waiting_and_flags_a_talk_without_names(report) -> None:
+    net = report.network
+    # People engaged: Alice, Bob, <script>, Gus, Carla, Eve = 6; Eve, the one name, was
+    # written to on 22 November, so no name is waiting.
+    assert (net["size"], net["names_not_contacted"]) == (6, 0)
+    # The reached call to Gus on 24 November gave no names: flagged.
+    assert [(f["date"], f["names"]) for f in net["flagged_conversations"]] == [("2026-11-24", 0)]
+    assert net["projection"][0]["week"] == "2026-W49"  # a week from Wednesday 25 November
+    net["flagged_conversations"][0]["contact"] = XSS
+    html = render_network(report)
+    assert "Names not yet contacted" in html and "Conversations to look at" in html
+    assert XSS not in html and "&lt;script&gt;" in html
+    assert "1 to 5 names a conversation" in html
