@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pandas as pd
 import pytest
@@ -66,7 +67,8 @@ def test_network_figures_worked_example(workbook, talk):
     log_conversation_referrals(workbook, call, [{"name": "Ed Fox"}])
     figures = network_figures(workbook, D(2026, 11, 25))
     shown = ("size", "names_not_contacted", "referrals", "conversations", "referral_yield",
-             "generations", "target_firms", "firms_with_contact", "firms_with_conversation")  # fmt: skip
+             "generations", "target_firms", "firms_with_contact",
+             "firms_with_conversation")  # fmt: skip
     assert {k: figures[k] for k in shown} == {
         "size": 2,  # Bo (written to, met) and Cy (called): the people engaged
         "names_not_contacted": 2,  # Di and Ed, referred, never contacted
@@ -267,12 +269,12 @@ def test_growth_compounds_only_when_each_conversation_leads_to_more_than_one(wor
 
     def gains(series):
         people = [figures["size"]] + [p[series] for p in figures["projection"]]
-        return [b - a for a, b in zip(people, people[1:], strict=False)]
+        return [b - a for a, b in itertools.pairwise(people)]
 
     own = gains("people")
     # Week 1 adds n + s*y*C0 = 1 + 2*3 = 7; week 8 adds 15 - 8*(6/7)**7 = 12.3.
     assert own[0] == pytest.approx(7, abs=0.05) and own[-1] == pytest.approx(12.3, abs=0.1)
-    assert all(later > earlier for earlier, later in zip(own, own[1:], strict=False))
+    assert all(later > earlier for earlier, later in itertools.pairwise(own))
     assert own[-1] / own[-2] < 1.1  # slowing down: not exponential at g < 1
     high = gains("high")
     assert high[0] == pytest.approx(16, abs=0.05)  # 1 + 5*3
