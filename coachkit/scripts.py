@@ -30,8 +30,10 @@ __all__ = [
     "SPEAKING_RATE_WPM",
     "VOICEMAIL_LIMIT_SECONDS",
     "Draft",
+    "VOICEMAIL_ADMIRATION_GAP",
     "VoicemailCheck",
     "admiration_placeholder",
+    "as_sentence",
     "check_voicemail",
     "email_draft",
     "job_ask_warnings",
@@ -41,6 +43,7 @@ __all__ = [
 
 SPEAKING_RATE_WPM = 150  # words a minute, a calm speaking pace
 VOICEMAIL_LIMIT_SECONDS = 30
+VOICEMAIL_ADMIRATION_GAP = "[Say in one sentence what you admire in their work.]"
 
 # Phrases that turn an informational ask into a job request, matched case-insensitively as
 # whole words. Each is narrow on purpose, because the same words are also what people admire
@@ -171,7 +174,7 @@ def _own_words(contact: Mapping[str, Any] | None) -> list[str]:
     return [t for t in (_text(contact.get("position")), _text(contact.get("firm"))) if t]
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
     """One sentence as typed: spaces tidied, a capital first, a full stop if it has none."""
     text = _text(text)
     if not text:
@@ -321,7 +324,7 @@ def email_draft(
     first = _first_name(contact)
     where = _where(contact)
     suggested_by = _text(referrer) if referrer is not None else _referrer(wb_or_profile, contact)
-    sentence = _sentence(admiration) or admiration_placeholder(contact)
+    sentence = as_sentence(admiration) or admiration_placeholder(contact)
     opening = f"{suggested_by} suggested I write to you. " if suggested_by else ""
     if suggested_by:
         subject = f"{suggested_by} suggested I write to you"
@@ -362,7 +365,7 @@ def voicemail_draft(
     first = _first_name(contact)
     suggested_by = _text(referrer) if referrer is not None else _referrer(wb_or_profile, contact)
     me = profile.name or "[your name]"
-    sentence = _sentence(admiration) or "[Say in one sentence what you admire in their work.]"
+    sentence = as_sentence(admiration) or VOICEMAIL_ADMIRATION_GAP
     phone = _text(getattr(profile, "phone", "")) or "[your phone number]"
     return (
         (f"Hello {first}, this is {me}. " if first else f"Hello, this is {me}. ")

@@ -186,7 +186,13 @@ class LogForm(_Form):
         if kind == "outreach":
             due = day + dt.timedelta(days=self.wb.profile.follow_up_days)
             follow = f" Follow-up call planned for {due:%A %d %B}."
-        return f"Logged: {kind} with {self.contact.label} on {day:%d %B}{extra}.{follow}"
+        flag = ""
+        if conversation:
+            from ..network import flag_names
+
+            note = flag_names(len(people))  # the method: 1 to 5 names a conversation
+            flag = f" Note: {note}." if note else ""
+        return f"Logged: {kind} with {self.contact.label} on {day:%d %B}{extra}.{follow}{flag}"
 
     def _after_save(self) -> None:
         """Refresh the contact list so new referrals can be picked at once."""

@@ -22,8 +22,11 @@ __all__ = [
 class OutreachForm(_Form):
     """The first email and the voicemail script for one contact, checked as you type.
 
-    ``save_button`` keeps the drafts in the workbook; ``sent_button``
-    records the email as sent (an outreach on ``sent_on``), which plans the follow-up call.
+    ``admiration`` is the participant's own sentence on what they admire in this person's
+    work: typing it fills the marked gap in both drafts (coachkit never writes that sentence
+    for them). ``save_button`` keeps the drafts in the workbook; ``sent_button`` records the
+    email as sent (an outreach on ``sent_on``), which plans the follow-up call, and refuses
+    while the email still holds a gap.
     """
 
     save_text = "Save my drafts"
@@ -36,6 +39,13 @@ class OutreachForm(_Form):
         # on screen at once, which is less daunting than a blank page.
         start = options[1][1] if len(options) > 1 and not wb.goals.is_empty() else None
         self.contact = widgets.Dropdown(options=options, value=start, layout=_WIDE)
+        self.admiration = widgets.Text(
+            placeholder="e.g. I loved your blog post about team leadership", layout=_WIDE
+        )
+        # The text that stands for the sentence in each draft (the gap, or what was typed),
+        # so that typing replaces it there and nowhere else.
+        self._said: dict[str, str] = {}
+        self._contact: dict[str, Any] = {}
         self.subject = widgets.Text(layout=_WIDE)
         self.body = widgets.Textarea(layout=widgets.Layout(width="95%", max_width="640px",
                                                            height="14em"))  # fmt: skip
@@ -51,12 +61,16 @@ class OutreachForm(_Form):
         self.sent_status = widgets.HTML()  # under the button it is about
         self.sent_status.add_class("coachkit-status")
         self.contact.observe(lambda _c: self.load_drafts(), names="value")
+        self.admiration.observe(lambda _c: self._fill_admiration(), names="value")
+        self.subject.observe(lambda _c: self._check_body(), names="value")
         self.body.observe(lambda _c: self._check_body(), names="value")
         self.voicemail.observe(lambda _c: self.check_voicemail(), names="value")
         self.widget = widgets.VBox(
             [
                 self._row("contact", "Who are you writing to?", self.contact,
                           "people from your shortlist you have not contacted yet come first"),
+                self._row("admiration", "What do you admire in their work?", self.admiration,
+                          "one sentence of your own: a post, a talk, a project"),
                 self._row("subject", "Email subject", self.subject),
                 self._row("body", "Email", self.body, "ask how they got where they are"),
                 self.body_advice,
@@ -83,40 +97,89 @@ class OutreachForm(_Form):
 
     def load_drafts(self) -> None:
         """Show the saved drafts for the chosen contact, or fresh ones from the method."""
-        contact_id = self.contact.value
-        if contact_id is None:
-            self.subject.value = self.body.value = self.voicemail.value = ""
-            self.check_voicemail()
-            return
-        saved = self.wb.get_draft(contact_id)
-        if saved is not None:
-            self.subject.value = saved.get("subject", "")
-            self.body.value = saved.get("body", "")
-            self.voicemail.value = saved.get("voicemail", "")
-        else:
-            from ..scripts import email_draft, voicemail_draft
+        from ..scripts import (
+            VOICEMAIL_ADMIRATION_GAP,
+            admiration_placeholder,
+            as_sentence,
+            email_draft,
+            voicemail_draft,
+        )
 
-            contact = self.wb.get_contact(contact_id)
-            draft = email_draft(self.wb, contact)
-            self.subject.value, self.body.value = draft.subject, draft.body
-            self.voicemail.value = voicemail_draft(self.wb, contact)
+        contact_id = self.contact.value
+        self._loading = True
+        try:
+            if contact_id is None:
+                self._contact, self._said = {}, {}
+                self.admiration.value = ""
+                self.subject.value = self.body.value = self.voicemail.value = ""
+                self.check_voicemail()
+                self._check_body()
+                return
+            contact = self._contact = self.wb.get_contact(contact_id)
+            saved = self.wb.get_draft(contact_id)
+            if saved is not None:
+                self.admiration.value = saved.get("admiration", "")
+                self.subject.value = saved.get("subject", "")
+                self.body.value = saved.get("body", "")
+                self.voicemail.value = saved.get("voicemail", "")
+            else:
+                self.admiration.value = ""
+                draft = email_draft(self.wb, contact)
+                self.subject.value, self.body.value = draft.subject, draft.body
+                self.voicemail.value = voicemail_draft(self.wb, contact)
+            sentence = as_sentence(self.admiration.value)
+            self._said = {
+                "body": sentence or admiration_placeholder(contact),
+                "voicemail": sentence or VOICEMAIL_ADMIRATION_GAP,
+            }
+        finally:
+            self._loading = False
         self.check_voicemail()
         self._check_body()
 
-    def _check_body(self) -> None:
-        from ..scripts import job_ask_warnings
+    def _fill_admiration(self) -> None:
+        """Put the sentence being typed where the gap (or the previous sentence) stands."""
+        from ..scripts import VOICEMAIL_ADMIRATION_GAP, admiration_placeholder, as_sentence
 
-        notes = job_ask_warnings(self.body.value) if self.body.value else []
+        if getattr(self, "_loading", False) or not self._contact:
+            return
+        sentence = as_sentence(self.admiration.value)
+        fallback = {
+            "body": admiration_placeholder(self._contact),
+            "voicemail": VOICEMAIL_ADMIRATION_GAP,
+        }
+        for name, gap in fallback.items():
+            new = sentence or gap
+            box, old = getattr(self, name), self._said.get(name, gap)
+            if old and old in box.value:  # an edited draft without it is left as written
+                box.value = box.value.replace(old, new, 1)
+                self._said[name] = new
+
+    def _goal_roles(self) -> tuple[str, ...]:
+        return self.wb.goals.roles
+
+    def _check_body(self) -> None:
+        from ..scripts import job_ask_warnings, sincerity_warnings
+
+        if getattr(self, "_loading", False):
+            return
+        notes: list[str] = []
+        if self.body.value:
+            notes += job_ask_warnings(self.body.value, self._contact, goal_roles=self._goal_roles())
+        if self.subject.value or self.body.value:
+            notes += sincerity_warnings(self.subject.value + "\n" + self.body.value)
         self.body_advice.value = "".join(ui.warning_html(n) for n in notes)
 
     def check_voicemail(self) -> Any:
         """Count words and seconds and name the missing parts, live, under the script."""
         from ..scripts import check_voicemail
 
+        if getattr(self, "_loading", False):
+            return None
         if not self.voicemail.value.strip():
             self.voicemail_check.value = ""
             return None
-        check = check_voicemail(self.voicemail.value)
+        check = check_voicemail(self.voicemail.value, self._contact, goal_roles=self._goal_roles())
         parts = f"{check.words} words, about {check.seconds:.0f} seconds"
         lines = [ui.note_html(parts)]
         missing = [w for w in check.warnings if w.startswith("missing")]
@@ -135,7 +198,7 @@ class OutreachForm(_Form):
             errors.add("subject", "write a subject (it is what makes them open it)")
         if not self.body.value.strip():
             errors.add("body", "write the email (or pick a contact to get a draft)")
-        for name in ("subject", "body", "voicemail"):
+        for name in ("admiration", "subject", "body", "voicemail"):
             try:  # a lone surrogate (broken paste) cannot be saved as UTF-8
                 getattr(self, name).value.encode("utf-8")
             except UnicodeEncodeError:
@@ -147,14 +210,17 @@ class OutreachForm(_Form):
             subject=self.subject.value,
             body=self.body.value,
             voicemail=self.voicemail.value,
+            admiration=self.admiration.value,
         )
         return f"Drafts saved for {self.contact.label}."
 
     def mark_sent(self) -> bool:
         """Save the drafts and record the email as sent: the follow-up call is then planned.
 
-        The button is disabled while it logs, and the same email logged twice in a row (a
-        double-click) is refused with "already logged": one email, one outreach.
+        Refused while the email still holds a gap to fill (``[...]``): what is sent in the
+        participant's name is their own words. The button is disabled while it logs, and the
+        same email logged twice in a row (a double-click) is refused with "already logged":
+        one email, one outreach.
         """
         if self.sent_button.disabled:
             return False
@@ -165,16 +231,29 @@ class OutreachForm(_Form):
             self.sent_button.disabled = False
 
     def _mark_sent(self) -> bool:
+        from ..scripts import sincerity_warnings
+
         self.sent_status.value = ""
         if not self.save():
             self.sent_status.value = ui.error_html("Not logged: see what is marked in red above.")
             return False
         errors = _Errors()
+        gaps = [
+            w.removeprefix("still to fill in: ")
+            for w in sincerity_warnings(self.subject.value + "\n" + self.body.value)
+            if w.startswith("still to fill in")
+        ]
+        if gaps:
+            errors.add(
+                "body",
+                f"the email still holds {gaps[0]}: write your own words in its place, in "
+                "the email you send too",
+            )
         if self.sent_on.value is None:
             errors.add("sent_on", "pick the day you sent it")
         elif self.sent_on.value > self.today:
             errors.add("sent_on", "that day is still to come: log it once it is sent")
-        else:
+        if not errors:
             repeat = _already_logged(self.wb, self.contact.value, "outreach", self.sent_on.value,
                                      None)  # fmt: skip
             if repeat:
@@ -185,7 +264,7 @@ class OutreachForm(_Form):
                                      channel="email")  # fmt: skip
         self.show_errors({self._where(f): m for f, m in errors.items()})
         if errors:
-            self.sent_status.value = ui.error_html("Not logged: see the date above.")
+            self.sent_status.value = ui.error_html("Not logged: see what is marked in red above.")
             return False
         due = self.sent_on.value + dt.timedelta(days=self.wb.profile.follow_up_days)
         self.sent_status.value = ui.ok_html(

@@ -93,18 +93,28 @@ class OpenWorkbookForm(_Form):
 
 
 class ProfileForm(_Form):
-    """Your name (used to sign drafts) and your time zone (used by calendar files)."""
+    """Your name (used to sign drafts), your call-back number (said in every voicemail) and
+    your time zone (used by calendar files)."""
 
     def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
         super().__init__(wb, refresh)
         profile = wb.profile
         self.name = widgets.Text(value=profile.name, placeholder="e.g. Ana Lima", layout=_WIDE)
+        self.phone = widgets.Text(
+            value=profile.phone, placeholder="e.g. +33 6 12 34 56 78", layout=_WIDE
+        )
         self.timezone = widgets.Text(
             value=profile.timezone, placeholder="e.g. Europe/Paris (optional)", layout=_WIDE
         )
         self.widget = widgets.VBox(
             [
                 self._row("name", "Your name", self.name, "how your messages are signed"),
+                self._row(
+                    "phone",
+                    "Your phone number",
+                    self.phone,
+                    "your voicemails end with it, so people can call you back",
+                ),
                 self._row(
                     "timezone", "Your time zone", self.timezone, "leave empty for local time"
                 ),
@@ -119,7 +129,7 @@ class ProfileForm(_Form):
     def _write(self, errors: _Errors) -> str:
         if not self.name.value.strip():
             errors.add("name", "please write your name: it signs your email and voicemail drafts")
-        for field in ("name", "timezone"):
+        for field in ("name", "phone", "timezone"):
             with errors.field(field):
                 self.wb.update_profile(**{field: getattr(self, field).value})
         return "Saved. Hello, " + self.name.value.strip() + "!"

@@ -523,6 +523,10 @@ def test_outreach_form_logs_a_sent_email_and_plans_the_call(workbook: Workbook) 
     form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
     form.contact.value = ids["Elena Okoye"]
     form.sent_on.value = dt.date(2026, 11, 22)
+    form.sent_button.click()  # the email still holds the gap for the participant's sentence
+    assert_error_under(form, "body", form.body, "the email still holds [Write one sentence")
+    assert workbook.activities().empty
+    form.admiration.value = "I loved your talk on discovery interviews"
     form.sent_button.click()
     acts = workbook.activities()
     assert list(zip(acts["kind"], acts["channel"], strict=True)) == [("outreach", "email")]
@@ -545,7 +549,90 @@ def test_outreach_form_refuses_missing_parts_and_future_sends(workbook: Workbook
     assert workbook.activities().empty
 
 
+def test_typing_what_you_admire_fills_both_drafts_and_is_kept(workbook: Workbook) -> None:
+    ids = people(workbook)
+    workbook.update_profile(phone="+33 6 12 34 56 78")
+    form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
+    form.contact.value = ids["Elena Okoye"]
+    assert "[Write one sentence of your own" in form.body.value
+    assert "still to fill in" in html.unescape(form.body_advice.value)
+    assert "+33 6 12 34 56 78" in form.voicemail.value
+    assert "email" not in form.voicemail.value.lower()  # the voicemail need not mention it
+    form.admiration.value = "i loved your talk on discovery interviews"
+    form.admiration.value = "I loved your post on discovery interviews"  # typed on: replaced
+    sentence = "I loved your post on discovery interviews."
+    assert form.body.value.count(sentence) == 1 and form.voicemail.value.count(sentence) == 1
+    assert "[" not in form.body.value and "[" not in form.voicemail.value
+    assert form.body_advice.value == ""
+    assert "all there" in form.voicemail_check.value
+    form.save_button.click()
+    form.save_button.click()  # twice in a row: the same drafts
+    assert workbook.get_draft(ids["Elena Okoye"])["admiration"] == sentence[:-1]
+    again = f.OutreachForm(workbook, dt.date(2026, 11, 25))
+    again.contact.value = ids["Elena Okoye"]
+    assert again.admiration.value == sentence[:-1] and sentence in again.body.value
+    again.admiration.value = ""  # cleared: the gap is back, never an invented sentence
+    assert "[Write one sentence of your own" in again.body.value
+
+
+def test_outreach_form_names_the_referrer_and_flags_a_generic_claim(workbook: Workbook) -> None:
+    ids = people(workbook)
+    cy = workbook.add_contact("Cy Dee", firm="Alan", referred_by=ids["Elena Okoye"])
+    form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
+    form.contact.value = cy
+    assert form.subject.value == "Elena Okoye suggested I write to you"
+    assert form.body.value.startswith("Dear Cy,\n\nElena Okoye suggested I write to you.")
+    assert "Elena Okoye suggested I call you." in form.voicemail.value
+    form.admiration.value = "I have been following your work"
+    assert "a generic claim" in html.unescape(form.body_advice.value)
+
+
+def test_outreach_form_does_not_flag_a_recruiter_goal_as_a_job_ask(workbook: Workbook) -> None:
+    ids = people(workbook)
+    workbook.set_goals(roles=["Recruiter"], industries=["Recruitment"])
+    form = f.OutreachForm(workbook, dt.date(2026, 11, 25))
+    form.contact.value = ids["Bob Baker"]
+    form.admiration.value = "Your opening keynote at the bakers' fair was a delight"
+    assert "Recruiter" in form.body.value
+    assert form.body_advice.value == ""
+    form.body.value += "\nAre you hiring?"
+    assert "asks for a job" in html.unescape(form.body_advice.value)
+
+
+def test_profile_form_saves_the_call_back_number_and_refuses_a_bad_one(workbook: Workbook) -> None:
+    form = f.ProfileForm(workbook)
+    form.phone.value = "call me maybe"
+    form.save_button.click()
+    assert_error_under(form, "phone", form.phone, "is not a phone number")
+    assert workbook.profile.phone == ""
+    form.phone.value = " +33 6 12 34 56 78 "
+    form.save_button.click()
+    assert form.errors == {} and workbook.profile.phone == "+33 6 12 34 56 78"
+
+
 # -- log and follow up ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("names", "flagged"),
+    [(0, "no names from this conversation"), (2, None), (6, "6 names: more than 5")],
+)
+def test_log_form_flags_a_conversation_with_no_names_or_more_than_five(
+    workbook: Workbook, names: int, flagged: str | None
+) -> None:
+    ids = people(workbook)
+    form = f.LogForm(workbook, dt.date(2026, 11, 25))
+    form.contact.value = ids["Bob Baker"]
+    form.kind.value = "meeting"
+    form.on_date.value = dt.date(2026, 11, 24)
+    form.referrals.value = "\n".join(f"Person {n}" for n in range(1, names + 1))
+    form.save_button.click()
+    assert form.errors == {}
+    shown = html.unescape(form.status.value)
+    if flagged:
+        assert flagged in shown
+    else:
+        assert "Note:" not in shown
+
+
 def test_parse_referrals_reads_name_firm_role_and_email() -> None:
     text = "Sam Lee, Qonto, Head of Product\n\nMia Chen\nJo Park, jo@example.org, Alan"
     assert f.parse_referrals(text) == [
