@@ -28,9 +28,9 @@ from .workbook import Profile, Workbook
 
 __all__ = [
     "SPEAKING_RATE_WPM",
+    "VOICEMAIL_ADMIRATION_GAP",
     "VOICEMAIL_LIMIT_SECONDS",
     "Draft",
-    "VOICEMAIL_ADMIRATION_GAP",
     "VoicemailCheck",
     "admiration_placeholder",
     "as_sentence",

@@ -87,3 +87,15 @@ def test_demo_with_a_date_at_the_edge_of_the_calendar_is_refused(tmp_path, capsy
     assert main(["demo", "--out", str(tmp_path / "d"), "--today", "0001-01-01"]) == 2
     assert "too far in the past" in capsys.readouterr().err
     assert not (tmp_path / "d").exists()
+
+
+def test_init_keeps_the_call_back_number_and_refuses_a_bad_one_writing_nothing(tmp_path, capsys):
+
+    bad = tmp_path / "bad"
+    assert main(["init", str(bad), "--phone", "call me"]) == 2
+    assert "phone: 'call me' is not a phone number" in capsys.readouterr().err
+    assert not bad.exists()  # refused before anything was created
+    folder = tmp_path / "wb"
+    assert main(["init", str(folder), "--name", "Ana", "--phone", "+33 6 12 34 56 78"]) == 0
+    with open_workbook(folder) as wb:
+        assert wb.profile.phone == "+33 6 12 34 56 78"
