@@ -73,9 +73,11 @@ def test_export_holds_the_plan_private_and_conformant(workbook, planned, tmp_pat
     assert str(call["description"]).splitlines() == [
         "Phone: +33 1 23 45 67 89",
         "If you reach voicemail, leave this message:",
+        # The participant's own sentence and number are gaps to fill, never invented words.
         "Hello Bo, this is Test Participant. I am calling because I would like to learn how you "
-        "got where you are. I really admire your work at Stripe. Would you have 20 minutes for "
-        "a short conversation? I will follow up by email. Thank you.",
+        "got where you are. [Say in one sentence what you admire in their work.] Would you have "
+        "20 minutes for a short conversation? You can reach me on [your phone number]; that is "
+        "[your phone number]. Thank you.",
     ]
     text = (tmp_path / "plan.ics").read_text()
     # RFC 5546: METHOD:PUBLISH needs an ORGANIZER; coachkit writes neither (libical's check).
