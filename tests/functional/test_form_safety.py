@@ -108,6 +108,7 @@ def test_outreach_sent_double_click_logs_one_outreach_and_says_so_under_the_butt
     ids = people(workbook)
     form = f.OutreachForm(workbook, TODAY)
     form.contact.value = ids["Elena Okoye"]
+    form.admiration.value = "I loved your talk on discovery interviews"  # no gap left to fill
     form.sent_on.value = dt.date(2026, 11, 22)
     form.sent_button.click()
     form.sent_button.click()
