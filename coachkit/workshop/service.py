@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import secrets
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -32,14 +33,15 @@ from urllib.parse import urlencode
 
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 from jupyterhub.utils import url_path_join
+from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
-from ..errors import ValidationError
+from ..errors import CoachkitError, ValidationError
 from .board import board, render_board, weekly_summary
 from .figures import WEEK_PATTERN, check_live, check_weekly
 from .hubconfig import PUBLISH_SCOPE
-from .store import BoardStore
+from .store import BOARD_DB_ENV, BoardStore, database_url
 
 __all__ = ["main", "make_app"]
 
@@ -334,6 +336,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: no password to hide in a message about that
+        return url
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the service where the hub says (``JUPYTERHUB_SERVICE_URL``)."""
     from urllib.parse import urlparse
@@ -342,9 +354,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[coachkit board %(levelname)s] %(message)s")
+    if not os.environ.get("JUPYTERHUB_API_TOKEN"):
+        print(
+            "coachkit board: JUPYTERHUB_API_TOKEN is not set.\n  What to do: let JupyterHub "
+            "start the board as a service (coachkit.workshop.hubconfig.service_entry).",
+            file=sys.stderr,
+        )
+        return 2
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
-    names = read_roster_names(args.roster) if args.roster else {}
-    store = BoardStore(args.db_url)
+    try:
+        names = read_roster_names(args.roster) if args.roster else {}
+        store = BoardStore(args.db_url)
+    except (CoachkitError, OSError) as exc:
+        print(f"coachkit board: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1)
+    except SQLAlchemyError as exc:  # a wrong URL, a database that is down or refuses us
+        print(
+            f"coachkit board: cannot open the store {_shown(database_url(args.db_url))!r}: "
+            f"{getattr(exc, 'orig', None) or exc}\n  What to do: check --db-url or "
+            f"${BOARD_DB_ENV}, and that the database server is running.",
+            file=sys.stderr,
+        )
+        return 1
     secret = os.environ.get("COACHKIT_BOARD_COOKIE_SECRET", "")
     app = make_app(
         store,
