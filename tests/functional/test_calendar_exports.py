@@ -353,3 +353,27 @@ def test_the_readers_really_read_the_files_time_zone_block(workbook, tmp_path):
     wrong = read_both(path)
     assert wrong[0].start == right[0].start  # Saturday 28 March: winter time
     assert wrong[1].start == right[1].start - dt.timedelta(hours=1)  # Sunday: summer time
+
+
+@pytest.mark.parametrize(
+    ("zone", "monday"),
+    [
+        ("Australia/Sydney", D(2026, 1, 5)),  # summer time from October to April
+        ("America/Sao_Paulo", D(2018, 1, 1)),  # summer time ended for good in February 2019
+        ("Africa/Casablanca", D(2018, 1, 1)),  # Ramadan exceptions, no weekday rule
+        ("Europe/Moscow", D(2010, 1, 4)),  # summer time kept all year from March 2011
+        ("Asia/Tokyo", D(2026, 1, 5)),  # no summer time
+    ],
+)
+def test_two_years_of_events_agree_with_the_iana_data_in_other_zones(
+    workbook, tmp_path, zone, monday
+):
+    from zoneinfo import ZoneInfo
+
+    workbook.update_profile(timezone=zone)
+    path = write_calendar(workbook, tmp_path / "plan.ics", monday, 104, today=monday)
+    events = read_both(path)  # both readers agree on every instant...
+    assert len(events) == 2 * 104
+    for event in events:  # ...and so does the IANA data
+        assert event.start == event.local.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+    assert "RDATE" not in path.read_text()
