@@ -310,20 +310,37 @@ def _minutes(time: str) -> int:
 
 def _free_start(wanted: int, length: int, busy: list[tuple[int, int]]) -> int:
     """The first start at or after ``wanted`` (else the last one before it) at which
-    ``length`` minutes overlap nothing in ``busy``; ``wanted`` itself if the day is full."""
+    ``length`` minutes overlap nothing in ``busy`` (sorted, non-overlapping); ``wanted``
+    itself if the day is full."""
     start = wanted
-    while start + length <= 24 * 60:
-        clash = [end for begin, end in busy if begin < start + length and start < end]
-        if not clash:
-            return start
-        start = max(clash)
+    for begin, end in busy:  # forward
+        if end <= start:
+            continue
+        if begin >= start + length:
+            break
+        start = end
+    if start + length <= 24 * 60:
+        return start
     start = wanted - length
-    while start >= 0:
-        clash = [begin for begin, end in busy if begin < start + length and start < end]
-        if not clash:
-            return start
-        start = min(clash) - length
-    return wanted
+    for begin, end in reversed(busy):  # backward
+        if begin >= start + length:
+            continue
+        if end <= start:
+            break
+        start = begin - length
+    return start if start >= 0 else wanted
+
+
+def _occupy(busy: list[tuple[int, int]], begin: int, end: int) -> None:
+    """Add ``[begin, end)`` to ``busy``, keeping it sorted and merged (a day of back-to-back
+    calls stays a handful of intervals, however many calls there are)."""
+    merged = sorted([*busy, (begin, end)])
+    busy.clear()
+    for b, e in merged:
+        if busy and b <= busy[-1][1]:
+            busy[-1] = (busy[-1][0], max(busy[-1][1], e))
+        else:
+            busy.append((b, e))
 
 
 def assign_call_slots(sessions: Iterable[Session]) -> list[Session]:
@@ -346,14 +363,14 @@ def assign_call_slots(sessions: Iterable[Session]) -> list[Session]:
     for session in sessions:
         if session.kind != "call":
             start = _minutes(session.time)
-            busy.setdefault(session.day, []).append((start, start + session.minutes))
+            _occupy(busy.setdefault(session.day, []), start, start + session.minutes)
     calls = [i for i, s in enumerate(sessions) if s.kind == "call"]
     calls.sort(key=lambda i: sessions[i].status != "planned")  # stable: open calls first
     for index in calls:
         call = sessions[index]
         taken = busy.setdefault(call.day, [])
         start = _free_start(_minutes(call.time), call.minutes, taken)
-        taken.append((start, start + call.minutes))
+        _occupy(taken, start, start + call.minutes)
         sessions[index] = replace(call, time=f"{start // 60:02d}:{start % 60:02d}")
     return sessions
 
