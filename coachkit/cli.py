@@ -211,7 +211,13 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    from .network import find_contact, log_with_referrals, parse_referral
+    from .network import (
+        find_contact,
+        flag_names,
+        is_conversation,
+        log_with_referrals,
+        parse_referral,
+    )
     from .schedule import follow_ups
     from .workbook import open_workbook, parse_date
 
@@ -233,6 +239,10 @@ def _cmd_log(args: argparse.Namespace) -> int:
         print(f"Follow-up call planned for {due:%a} {due.day} {due:%b %Y}.")
     for person, new_id in zip(referrals, referred, strict=True):
         print(f"Added referral {person['name']} (contact {new_id}), referred by {name}.")
+    if is_conversation(args.kind, args.outcome):
+        note = flag_names(len(referrals))  # the method: 1 to 5 names a conversation
+        if note:
+            print(f"Note: {note}.")
     return 0
 
 

@@ -56,6 +56,22 @@ def test_log_meeting_with_referrals(folder, capsys):
 
 
 @pytest.mark.parametrize(
+    ("names", "note"),
+    [(0, "Note: no names from this conversation"), (2, None), (6, "Note: 6 names: more than 5")],
+)
+def test_log_flags_a_conversation_with_no_names_or_more_than_five(folder, capsys, names, note):
+    people = [arg for n in range(names) for arg in ("--referral", f"Person {n}")]
+    argv = ["log", str(folder), "--contact", "1", "--kind", "call", "--outcome", "reached",
+            "--date", "2026-11-24", *people]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    if note:
+        assert note in out
+    else:
+        assert "Note:" not in out
+
+
+@pytest.mark.parametrize(
     ("extra", "code", "message"),
     [
         (["--contact", "Bo", "--kind", "outreach", "--date", "2026-02-30"], 2, "not a real date"),
