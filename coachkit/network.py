@@ -57,6 +57,7 @@ NAMES_PER_CONVERSATION = (1, 5)
 DEFAULT_YIELD = 1.0
 DEFAULT_SHARE_CONTACTED = 1.0
 PROJECTION_WEEKS = 8  # two months ahead: far enough to see the curve, near enough to act on
+FLAGGED_SHOWN = 10  # the most recent conversations outside 1 to 5 names that are listed
 
 
 def _conversation(wb: Workbook, conversation_id: int) -> dict[str, Any]:
@@ -238,7 +239,7 @@ def _target_firm_coverage(wb: Workbook) -> tuple[int, int, int]:
     )
 
 
-def _named_per_conversation(acts: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+def _named_per_conversation(acts: pd.DataFrame) -> pd.DataFrame:
     """Each conversation held (one per person per day) with the number of names it gave."""
     talks = acts[
         (acts["kind"] == "meeting") | ((acts["kind"] == "call") & (acts["outcome"] == "reached"))
@@ -247,10 +248,7 @@ def _named_per_conversation(acts: pd.DataFrame, people: pd.DataFrame) -> pd.Data
     talks = talks.assign(names=talks["id"].map(per_activity).fillna(0).astype("int64"))
     # A call and a meeting with the same person on the same day are one conversation: the
     # names may be logged against either.
-    held = talks.groupby(["contact_id", "date"], as_index=False)["names"].sum()
-    names = people.set_index("id")["name"]
-    held = held.assign(contact=held["contact_id"].map(names))
-    return held.sort_values(["date", "contact"], kind="stable").reset_index(drop=True)
+    return talks.groupby(["contact_id", "date"], as_index=False)["names"].sum()
 
 
 def flag_names(names: int) -> str | None:
@@ -270,13 +268,13 @@ def flag_names(names: int) -> str | None:
     return None
 
 
-def _lived(acts: pd.DataFrame, people: pd.DataFrame, today: dt.date) -> dict[str, Any]:
+def _lived(acts: pd.DataFrame, today: dt.date) -> dict[str, Any]:
     """The network as of ``today`` and the participant's own rates, over the days lived."""
     engaged_acts = acts[acts["kind"] != "referral"]
     engaged = set(engaged_acts["contact_id"].astype("int64"))
     referrals = acts[acts["kind"] == "referral"]
     referred = set(referrals["related_contact_id"].dropna().astype("int64"))
-    held = _named_per_conversation(acts, people)
+    held = _named_per_conversation(acts)
     conversations = len(held)
     first = engaged_acts["date"].min().date() if len(engaged_acts) else today
     # Over the days lived so far, never a week still to come; at least one week, so that
@@ -353,22 +351,30 @@ def _history(acts: pd.DataFrame, today: dt.date, week_start: int) -> list[dict[s
         .groupby("related_contact_id")["date"]
         .min()
     )
+    # A name stops waiting the day its person is first contacted (or the day it was given,
+    # if they were contacted before).
+    contacted = engaged.reindex(named.index)  # NaT: never contacted
+    stops = contacted.where(contacted.isna() | (contacted >= named), named)
     first = pd.Timestamp(week_start_of(engaged.min().date(), week_start))
     current = pd.Timestamp(week_start_of(today, week_start))
-    stamp = pd.Timestamp(today)
-    rows = []
-    for start in pd.date_range(first, current, freq="7D"):
-        end = min(start + pd.Timedelta(days=6), stamp)
-        in_network = engaged.index[engaged <= end]
-        waiting = named[(named <= end) & ~named.index.isin(in_network)]
-        rows.append(
-            {
-                "week": week_label(start.date(), week_start),
-                "size": len(in_network),
-                "names_not_contacted": len(waiting),
-            }
-        )
-    return rows
+    starts = pd.date_range(first, current, freq="7D")
+    ends = (starts + pd.Timedelta(days=6)).where(
+        starts + pd.Timedelta(days=6) <= pd.Timestamp(today), pd.Timestamp(today)
+    )
+
+    def counted(days: pd.Series) -> Any:  # how many of ``days`` fall on or before each end
+        return days.dropna().sort_values().searchsorted(ends, side="right")
+
+    sizes = counted(engaged)
+    waiting = counted(named) - counted(stops)
+    return [
+        {
+            "week": week_label(start.date(), week_start),
+            "size": int(size),
+            "names_not_contacted": int(left),
+        }
+        for start, size, left in zip(starts, sizes, waiting, strict=True)
+    ]
 
 
 def _rounded(value: float | None, digits: int = 2) -> float | None:
@@ -394,8 +400,9 @@ def network_figures(wb: Workbook, today: dt.date | str) -> dict[str, Any]:
         contacted); ``projection`` (:data:`PROJECTION_WEEKS` weeks from today, each
         ``{week, people, names_not_contacted, low, high}``, ``low``/``high`` at 1 and 5 names
         per conversation); ``projected_size`` (people in the network at the projection's
-        end); ``history`` (each week lived, ``{week, size, names_not_contacted}``); and
-        ``flagged_conversations`` (conversations outside 1 to 5 names: ``{date,
+        end); ``history`` (each week lived, ``{week, size, names_not_contacted}``);
+        ``conversations_flagged`` (how many conversations gave no names or more than 5) and
+        ``flagged_conversations`` (the :data:`FLAGGED_SHOWN` most recent of them: ``{date,
         contact_id, contact, names, note}``). Firm coverage counts every logged
         conversation, whatever its date.
     """
@@ -404,7 +411,7 @@ def network_figures(wb: Workbook, today: dt.date | str) -> dict[str, Any]:
     with wb.snapshot():
         activities, contacts = read_activities(wb, day), read_people(wb)
     acts = activities[activities["date"] <= pd.Timestamp(day)]
-    lived = _lived(acts, contacts, day)
+    lived = _lived(acts, day)
     history = _history(acts, day, profile.week_start)
     size = len(lived["engaged"])
     waiting = len(lived["referred"] - lived["engaged"])
@@ -438,16 +445,22 @@ def network_figures(wb: Workbook, today: dt.date | str) -> dict[str, Any]:
                     "high": round(high, 1),
                 }
             )
+    held = lived["held"]
+    low, high = NAMES_PER_CONVERSATION
+    outside = held[(held["names"] < low) | (held["names"] > high)]
+    recent = outside.sort_values(["date", "contact_id"], kind="stable").tail(FLAGGED_SHOWN)
+    names = contacts.set_index("id")["name"]
     flagged = [
         {
-            "date": row.date.date().isoformat(),
-            "contact_id": int(row.contact_id),
-            "contact": str(row.contact),
-            "names": int(row.names),
-            "note": note,
+            "date": day.date().isoformat(),
+            "contact_id": int(contact_id),
+            "contact": str(names.get(contact_id, "")),
+            "names": int(count),
+            "note": flag_names(int(count)),
         }
-        for row in lived["held"].itertuples(index=False)
-        if (note := flag_names(int(row.names))) is not None
+        for contact_id, day, count in zip(
+            recent["contact_id"], recent["date"], recent["names"], strict=True
+        )
     ]
     tree = referral_tree_frame(contacts)
     target_count, with_contact, with_conversation = _target_firm_coverage(wb)
@@ -476,6 +489,7 @@ def network_figures(wb: Workbook, today: dt.date | str) -> dict[str, Any]:
         "projected_size": round(projection[-1]["people"]) if projection else 0,
         "projection": projection,
         "history": history,
+        "conversations_flagged": len(outside),
         "flagged_conversations": flagged,
     }
 

@@ -656,11 +656,15 @@ def render_network(report: Report) -> str:
         )
     flagged = net.get("flagged_conversations") or []
     if flagged:
-        parts.append("<p><strong>Conversations to look at</strong></p>")
+        total = int(net.get("conversations_flagged") or len(flagged))
+        more = f" (the {len(flagged)} most recent of {total})" if total > len(flagged) else ""
+        parts.append(
+            f"<p><strong>Conversations to look at</strong>: no names, or more than 5{_e(more)}</p>"
+        )
         parts.append(
             _table(
                 ["Date", "With", "Names", "Why"],
-                [[f["date"], f["contact"], f["names"], f["note"]] for f in flagged[-10:]],
+                [[f["date"], f["contact"], f["names"], f["note"]] for f in flagged],
                 "flagged",
             )
         )
