@@ -15,7 +15,8 @@ Then, measured in the same run:
 
 Aim: the board's refresh under 1 s with 200 participants (PASS/FAIL printed, never asserted).
 
-Run: ``python benchmarks/bench_board.py [--participants 200] [--rounds 3] [--db-url URL]``
+Run: ``python benchmarks/bench_board.py [--participants 200] [--rounds 3] [--postgres]``
+(``--postgres`` starts a PostgreSQL server as tests/integration does; ``--db-url`` names one).
 """
 
 from __future__ import annotations
@@ -75,7 +76,20 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--refreshes", type=int, default=30)
     parser.add_argument("--db-url", default=None, help="the board's store (default: SQLite)")
+    parser.add_argument(
+        "--postgres", action="store_true", help="keep figures in a PostgreSQL server started here"
+    )
     args = parser.parse_args()
+    if args.postgres:
+        from tests.integration._postgres import postgres_server
+
+        with postgres_server() as url:
+            args.db_url = url
+            return run(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
 
     users = [f"p{n:03d}" for n in range(args.participants)]
     with tempfile.TemporaryDirectory(prefix="coachkit-bench-") as tmp:
@@ -172,7 +186,9 @@ def main() -> int:
         finally:
             hub.stop()
 
+    store_name = "PostgreSQL" if args.db_url and "postgresql" in args.db_url else "SQLite"
     print(f"participants {len(users)}, rows on the board {len(rows)}, published {published}")
+    print(f"store: {store_name}")
     print(summary("baseline: api/health through the proxy", baseline))
     print(summary("publish, first (hub checks the token)", first, base))
     print(summary("publish, again (token cached)", later, base))

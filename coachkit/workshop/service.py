@@ -296,6 +296,7 @@ def make_app(
     hub_auth = hub_auth or HubOAuth(cache_max_age=60)
     prefix = hub_auth.base_url  # JUPYTERHUB_SERVICE_PREFIX, e.g. /services/coachkit/
     routes = [
+        (prefix.rstrip("/"), web.RedirectHandler, {"url": prefix}),  # a typed address
         (prefix, BoardPage),
         (url_path_join(prefix, "api/board"), BoardAPI),
         (url_path_join(prefix, "api/publish"), PublishAPI),

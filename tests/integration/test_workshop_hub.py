@@ -77,6 +77,8 @@ def test_the_coach_sees_a_participants_figures_and_totals(hub):
     row = re.search(r"<tr><th scope='row'>ana</th>(.*?)</tr>", page.text).group(1)
     assert re.findall(r"<td>(.*?)</td>", row) == ["3", "✔", "2", "3", "–", "✔", "1", "2"]
     assert "<b>1 of 2</b> have imported their contacts" in page.text  # bo has not yet
+    typed = coach.get(f"{hub.url}{BOARD.rstrip('/')}", timeout=30)  # without the last /
+    assert (typed.status_code, typed.url) == (200, f"{hub.url}{BOARD}")
     data = _board(coach, hub)
     by_user = {r["username"]: r for r in data["rows"]}
     assert sorted(by_user) == ["ana", "bo"]  # the coach is no participant
@@ -203,3 +205,38 @@ def test_the_board_page_refreshes_itself_in_a_real_browser(hub):
             assert refused == []  # no script or style blocked by the page's own CSP
         finally:
             browser.close()
+
+
+def test_after_the_service_dies_the_hub_restarts_it_and_nothing_is_lost(hub):
+    """The hub restarts a managed service that exits; the figures are in the store, and the
+    coach's next refresh logs in again by itself (the new process has a new cookie secret)."""
+    import time
+
+    import psutil
+
+    coach = hub.login("coach")
+    before = {r["username"]: r["figures"] for r in _board(coach, hub)["rows"]}
+    (service,) = [
+        p
+        for p in psutil.Process(hub.process.pid).children(recursive=True)
+        if "coachkit.workshop.service" in " ".join(p.cmdline())
+    ]
+    service.kill()
+    try:  # not our child: it is gone once the hub has reaped it (a zombie until then)
+        while service.status() != psutil.STATUS_ZOMBIE:
+            time.sleep(0.1)
+    except psutil.NoSuchProcess:
+        pass
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            answer = coach.get(f"{hub.url}{BOARD}api/board", timeout=10)
+            if answer.status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        assert time.monotonic() < deadline, "the board did not come back within 60 s"
+        time.sleep(0.5)
+    assert {r["username"]: r["figures"] for r in answer.json()["rows"]} == before
+    assert _publish(hub, "bo", 8)  # servers publish to the new process at the same address
+    assert {r["username"]: r for r in _board(coach, hub)["rows"]}["bo"]["figures"]["contacts"] == 8
