@@ -142,6 +142,7 @@ def _plan(
     with wb.snapshot():
         activities, contacts = read_activities(wb), read_people(wb)
         amount = weekly_outreach(wb.targets)
+        voicemails = wb.voicemail_drafts()  # the participant's own words for each call
 
     none_due = pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
     sessions: list[Session] = []
@@ -166,14 +167,20 @@ def _plan(
         if row.status in ("open", "overdue"):
             day = row.due if row.due >= today else max(today, first)
             if first <= day <= last:
-                sessions.append(call_session(row, profile, day))
+                sessions.append(
+                    call_session(row, profile, day, voicemails.get(int(row.contact_id)))
+                )
         elif uid in exported:
             place = dt.datetime.fromisoformat(exported[uid]["start"])
             if first <= place.date() <= last:
-                session = call_session(row, profile, place.date())
+                session = call_session(
+                    row, profile, place.date(), voicemails.get(int(row.contact_id))
+                )
                 kept_closed.append(replace(session, time=f"{place:%H:%M}"))
         elif first <= row.due <= last:
-            sessions.append(call_session(row, profile, row.due))
+            sessions.append(
+                call_session(row, profile, row.due, voicemails.get(int(row.contact_id)))
+            )
     sessions = assign_call_slots(sessions) + kept_closed
 
     planned: list[_Planned] = []

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -266,11 +266,13 @@ def _goals_text(profile: Profile) -> str:
     return "; ".join(parts) if parts else "set your goals first (industry, role, location)"
 
 
-def call_session(row: Any, profile: Profile, day: dt.date) -> Session:
+def call_session(row: Any, profile: Profile, day: dt.date, voicemail: str | None = None) -> Session:
     """The follow-up call of one :func:`follow_ups_frame` row, planned on ``day``.
 
     Its ``key`` names the follow-up, not the day, so a calendar that moves an overdue call to
-    a later day updates the event instead of adding a second one.
+    a later day updates the event instead of adding a second one. ``voicemail`` is the
+    script the participant saved for this contact (notebook 06); without one, the template
+    with its gaps to fill (:func:`coachkit.scripts.voicemail_draft`).
     """
     from .scripts import voicemail_draft
 
@@ -294,7 +296,7 @@ def call_session(row: Any, profile: Profile, day: dt.date) -> Session:
             f"Follow-up call to {who}, written to on {row.outreach_date.isoformat()}{late}.\n"
             f"Phone: {number}{state}\n"
             "If you reach voicemail, leave this message:\n"
-            f"{voicemail_draft(profile, contact)}"
+            f"{voicemail or voicemail_draft(profile, contact)}"
         ),
         key=f"follow-up:{int(row.contact_id)}:{int(row.outreach_id)}",
         status=status,
@@ -383,6 +385,7 @@ def plan_week(
     *,
     new_contacts_target: int = 5,
     include_closed: bool = False,
+    voicemails: Mapping[int, str] | None = None,
 ) -> WeeklyPlan:
     """Build the plan of ``week`` from follow-up tables (the pure core of :func:`weekly_plan`).
 
@@ -399,6 +402,9 @@ def plan_week(
     include_closed
         Also list calls cancelled on or before their due day (a reply came first), with
         status ``"cancelled"``: the calendar export needs them to cancel the event.
+    voicemails
+        The participant's saved voicemail scripts by contact id
+        (:meth:`Workbook.voicemail_drafts`), shown with each call.
     """
     start, end = week_range(week, profile.week_start)
     sessions: list[Session] = []
@@ -442,7 +448,8 @@ def plan_week(
         cancelled_first = row.status == "cancelled" and row.closed_on <= row.due
         if cancelled_first and not include_closed:
             continue
-        sessions.append(call_session(row, profile, row.due))
+        script = (voicemails or {}).get(int(row.contact_id))
+        sessions.append(call_session(row, profile, row.due, script))
     sessions = assign_call_slots(sessions)
     sessions.sort(key=lambda s: (s.day, s.time, s.kind != "research", s.title))
     overdue = follow_ups_at_start[follow_ups_at_start["status"] == "overdue"].reset_index(drop=True)
@@ -470,6 +477,7 @@ def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> Wee
     with wb.snapshot():
         activities, contacts = read_activities(wb, end), read_people(wb)
         targets = {t.metric: t for t in wb.targets}
+        voicemails = wb.voicemail_drafts()
     at_end = follow_ups_frame(activities, contacts, end, profile.follow_up_days)
     at_start = follow_ups_frame(activities, contacts, start, profile.follow_up_days)
     return plan_week(
@@ -479,6 +487,7 @@ def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> Wee
         at_start,
         new_contacts_target=weekly_outreach(targets.values()),
         include_closed=include_closed,
+        voicemails=voicemails,
     )
 
 

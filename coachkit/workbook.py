@@ -1049,6 +1049,14 @@ class Workbook:
                 {"contact_id": int(contact_id), **values},
             )
 
+    def voicemail_drafts(self) -> dict[int, str]:
+        """Return every saved voicemail script that is not empty, by contact id: the plan and
+        the calendar show the participant's own words for a call, not the template."""
+        rows = self._conn.execute(
+            "SELECT contact_id, voicemail FROM drafts WHERE trim(voicemail) != ''"
+        ).fetchall()
+        return {int(contact_id): str(text) for contact_id, text in rows}
+
     def get_draft(self, contact_id: int) -> dict[str, str] | None:
         """Return the saved drafts for a contact (subject, body, voicemail, admiration), or
         None."""

@@ -85,6 +85,20 @@ def test_export_holds_the_plan_private_and_conformant(workbook, planned, tmp_pat
     assert len({e.uid for e in events}) == len(events)
 
 
+def test_a_call_carries_the_voicemail_the_participant_saved(workbook, planned, tmp_path):
+    bo, _ = planned
+    script = (
+        "Hello Bo, this is Ana. I am calling because I would like to learn how you got where "
+        "you are. I loved your post on payment retries. Would you have 20 minutes for a short "
+        "conversation? You can reach me on 06 12 34 56 78. Thank you."
+    )
+    workbook.save_draft(bo, subject="s", body="b", voicemail=script, admiration="x")
+    call = _named(_export(workbook, tmp_path / "plan.ics"), "Bo Chen").component
+    assert str(call["description"]).splitlines()[-1] == script  # read back by both parsers
+    (plan_call,) = [s for s in weekly_plan(workbook, "2026-W49").sessions if s.kind == "call"]
+    assert plan_call.details.endswith(script)
+
+
 def test_descriptions_hold_nothing_from_notes_or_replies(workbook, tmp_path):
     bo = workbook.add_contact(
         "Bo Chen", firm="Stripe", phone="+33 1 23 45 67 89", notes="salary band 95k, divorcing"
