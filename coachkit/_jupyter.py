@@ -7,8 +7,9 @@ keeping either, since every form writes to the workbook the moment it is saved. 
 server saves a guided notebook (one whose metadata carries ``coachkit``), this hook drops its
 outputs, execution counts and widget state; any other notebook is saved untouched.
 
-Installed with coachkit as ``etc/jupyter/jupyter_server_config.d/coachkit.json``, which sets
-``ContentsManager.pre_save_hook`` for JupyterLab and Voilà alike.
+``jupyter-config/jupyter_server_config.json`` in the repository sets it as
+``ContentsManager.pre_save_hook``; start JupyterLab with ``JUPYTER_CONFIG_PATH=jupyter-config``
+(docs/notebooks.md) for it to apply.
 """
 
 from __future__ import annotations

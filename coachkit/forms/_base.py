@@ -109,7 +109,9 @@ class _Form:
         error = widgets.HTML()
         error.add_class("coachkit-error-label")
         self.error_labels[name] = error
-        return widgets.VBox([_label(title, help_text), widget, error])
+        row = widgets.VBox([_label(title, help_text), widget, error])
+        row.add_class(f"coachkit-field-{name}")  # for a browser (and its tests) to find it
+        return row
 
     def _footer(self) -> widgets.VBox:
         self.error_labels.setdefault("form", widgets.HTML())

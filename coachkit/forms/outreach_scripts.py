@@ -58,6 +58,7 @@ class OutreachForm(_Form):
             description="I sent it: log it", icon="paper-plane", layout=widgets.Layout(width="auto")
         )
         self.sent_button.on_click(lambda _b: self.mark_sent())
+        self._last_sent: tuple[float, Any, Any, str] | None = None
         self.sent_status = widgets.HTML()  # under the button it is about
         self.sent_status.add_class("coachkit-status")
         self.contact.observe(lambda _c: self.load_drafts(), names="value")
@@ -256,6 +257,15 @@ class OutreachForm(_Form):
         if not errors:
             repeat = _already_logged(self.wb, self.contact.value, "outreach", self.sent_on.value,
                                      None)  # fmt: skip
+            last = self._last_sent
+            if (
+                repeat
+                and last is not None
+                and last[1:3] == (self.contact.value, self.sent_on.value)
+                and self._clock() - last[0] < self.repeat_window
+            ):  # the second click of a double-click: the first one's message stays
+                self.sent_status.value = ui.ok_html(last[3])
+                return True
             if repeat:
                 self.sent_status.value = ui.warning_html(repeat[0].upper() + repeat[1:])
                 return False
@@ -267,10 +277,12 @@ class OutreachForm(_Form):
             self.sent_status.value = ui.error_html("Not logged: see what is marked in red above.")
             return False
         due = self.sent_on.value + dt.timedelta(days=self.wb.profile.follow_up_days)
-        self.sent_status.value = ui.ok_html(
+        message = (
             f"Logged: your email to {self.contact.label} on {self.sent_on.value:%d %B}. "
             f"Your follow-up call is planned for {due:%A %d %B}."
         )
+        self.sent_status.value = ui.ok_html(message)
+        self._last_sent = (self._clock(), self.contact.value, self.sent_on.value, message)
         for callback in self.on_saved:
             callback()
         return True

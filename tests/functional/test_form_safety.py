@@ -106,7 +106,9 @@ def test_outreach_sent_double_click_logs_one_outreach_and_says_so_under_the_butt
     workbook: Workbook,
 ) -> None:
     ids = people(workbook)
+    clock = FakeClock()
     form = f.OutreachForm(workbook, TODAY)
+    form._clock = clock
     form.contact.value = ids["Elena Okoye"]
     form.admiration.value = "I loved your talk on discovery interviews"  # no gap left to fill
     form.sent_on.value = dt.date(2026, 11, 22)
@@ -114,7 +116,11 @@ def test_outreach_sent_double_click_logs_one_outreach_and_says_so_under_the_butt
     form.sent_button.click()
     acts = workbook.activities()
     assert list(acts["kind"]) == ["outreach"]
-    assert "Already logged" in text(form.sent_status)
+    assert "Logged: your email to Elena Okoye" in text(form.sent_status)  # the first click's
+    clock.now += 60  # a minute later, on purpose: refused, and said so
+    form.sent_button.click()
+    assert len(workbook.activities()) == 1
+    assert "Already logged: outreach with Elena Okoye on 22 November 2026" in text(form.sent_status)
     # the message sits right under the button it is about
     children = list(form.widget.children)
     assert children.index(form.sent_status) == children.index(form.sent_button) + 1
