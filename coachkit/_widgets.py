@@ -7,12 +7,18 @@ Strings that came from a person or a contact export are always HTML-escaped.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
+from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = [
     "ERROR_COLOUR",
@@ -123,10 +129,45 @@ def table_html(
     return f'<div class="coachkit-table">{styler.to_html()}</div>'
 
 
+#: Fonts tried in turn for each character: DejaVu Sans (matplotlib's own) for Latin, Greek
+#: and Cyrillic, then the common CJK fonts when installed (e.g. Debian's fonts-noto-cjk), so
+#: that a name such as 李伟 is drawn rather than shown as boxes.
+FONT_FAMILIES = [
+    "DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC", "Source Han Sans",
+    "WenQuanYi Zen Hei", "Droid Sans Fallback", "Arial Unicode MS", "sans-serif",
+]  # fmt: skip
+
+
+@functools.cache
+def _installed_families() -> tuple[str, ...]:
+    from matplotlib import font_manager
+
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    return tuple(f for f in FONT_FAMILIES if f in names or f == "sans-serif")
+
+
+@contextmanager
+def _quiet_fonts() -> Iterator[None]:
+    """Use the fallback fonts; a glyph no installed font has is a box, never a warning."""
+    with rc_context({"font.family": list(_installed_families())}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        yield
+
+
+def _with_fonts(chart: Callable[..., Figure]) -> Callable[..., Figure]:
+    @functools.wraps(chart)
+    def drawn(*args: Any, **kwargs: Any) -> Figure:
+        with _quiet_fonts():
+            return chart(*args, **kwargs)
+
+    return drawn
+
+
 def figure_png(fig: Figure) -> bytes:
     """Return a figure as PNG bytes (for an ipywidgets Image; no pyplot state involved)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    with _quiet_fonts():
+        fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
     return buffer.getvalue()
 
 
@@ -135,6 +176,7 @@ def _short(text: object, limit: int = 38) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+@_with_fonts
 def mentor_chart(frame: pd.DataFrame, limit: int = 12) -> Figure:
     """Horizontal bars: the best-matching mentors on top, already-approached ones greyed."""
     rows = frame.head(limit).iloc[::-1]
@@ -155,6 +197,7 @@ def mentor_chart(frame: pd.DataFrame, limit: int = 12) -> Figure:
     return fig
 
 
+@_with_fonts
 def mosaic_chart(frame: pd.DataFrame) -> Figure:
     """One bar: how many target firms are covered, half-way, or still without a contact."""
     order = [("covered", "#2ca02c"), ("no conversation yet", "#ff9f1c"),
@@ -170,6 +213,7 @@ def mosaic_chart(frame: pd.DataFrame) -> Figure:
             ax.text(left + count / 2, 0, str(count), ha="center", va="center", color="white")
             left += count
     ax.set_yticks([])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # firms are whole
     ax.set_xlabel("firms in your target space")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=3, frameon=False)
     for side in ("top", "right", "left"):
@@ -178,6 +222,7 @@ def mosaic_chart(frame: pd.DataFrame) -> Figure:
     return fig
 
 
+@_with_fonts
 def progress_chart(frame: pd.DataFrame) -> Figure:
     """One bar per target: the target as a light outline, what was done filled in."""
     fig = Figure(figsize=(7.5, 0.6 * len(frame) + 1.0))
@@ -197,12 +242,14 @@ def progress_chart(frame: pd.DataFrame) -> Figure:
     for y, (actual, target) in enumerate(zip(actuals, targets, strict=True)):
         ax.text(max(actual, target) + 0.1, y, f"{actual:g} of {target:g}", va="center")
     ax.set_xlim(0, max(1.0, float(max(targets.max(), actuals.max()))) * 1.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole: no 0.25 steps
     ax.set_title("Done so far against your targets (green: on target)", loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig
 
 
+@_with_fonts
 def week_chart(plan: pd.DataFrame, start: pd.Timestamp | object) -> Figure:
     """A seven-column week: each session a coloured card on its day, in time order."""
     first = pd.Timestamp(start)
@@ -250,6 +297,7 @@ def _card(x: float, y: float, width: float, height: float, colour: str):  # -> F
     return FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.02", color=colour)
 
 
+@_with_fonts
 def referral_chart(tree: pd.DataFrame) -> Figure:
     """Draw who referred whom: the first generation on the left, each referral to its right."""
     ids = [int(i) for i in tree["id"]]

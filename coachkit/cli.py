@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -593,6 +594,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The exit code of a command whose reader closed the pipe (``| head``): 128 + SIGPIPE, as
+#: the shell reports a command that SIGPIPE ended (git, coreutils).
+CLOSED_PIPE_EXIT = 141
+
+
+def _closed_pipe() -> int:
+    """End quietly when whoever read stdout stopped reading: no message, no traceback."""
+    try:  # Python would flush stdout again at exit and complain: point it at /dev/null
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind sys.stdout (an embedding caller)
+        pass
+    return CLOSED_PIPE_EXIT
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``coachkit`` command with ``argv`` and return its exit code."""
     parser = build_parser()
@@ -605,7 +621,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a reader gone early (| head) shows up here, not at exit
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except CoachkitError as exc:
         print(f"coachkit: {exc}", file=sys.stderr)
         return exc.exit_code

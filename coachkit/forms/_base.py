@@ -26,6 +26,7 @@ from ..workbook import Workbook
 
 __all__ = [
     "_EMAIL",
+    "_NO_DATE",
     "_TALL",
     "_WIDE",
     "_Errors",
@@ -38,6 +39,7 @@ __all__ = [
     "_explain",
     "_label",
     "_lines",
+    "_sentence",
     "_week_of",
     "_write_private",
 ]
@@ -56,7 +58,18 @@ class _Rollback(Exception):
 def _explain(exc: CoachkitError) -> str:
     """The words to show next to a field: the reason, then what to do."""
     text = exc.reason if isinstance(exc, ValidationError) else exc.message
-    return f"{text} ({exc.hint})" if exc.hint else text
+    hint = (exc.hint or "").strip().rstrip(".")  # "(write it as HH:MM)", not "(... HH:MM.)"
+    return f"{text} ({hint})" if hint else text
+
+
+def _sentence(text: str) -> str:
+    """``text`` ended by one full stop ("Saved Stripe, Inc.", never "Inc..")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+#: Shown under a date left empty: a browser also empties a date that does not exist.
+_NO_DATE = "no date: pick one (a day that does not exist, such as 30 February, is left empty)"
 
 
 def _label(title: str, help_text: str = "") -> widgets.HTML:

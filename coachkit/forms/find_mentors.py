@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import _widgets as ui
 from ..workbook import Workbook
-from ._base import _WIDE, _Errors, _Form, _View
+from ._base import _WIDE, _Errors, _Form, _sentence, _View
 from ._page import join, on_page
 
 __all__ = [
@@ -91,7 +91,7 @@ class FirmTagForm(_Form):
             return ""
         with errors.field():
             self.wb.tag_firm(name, industry=self.industry.value, location=self.location.value)
-        return f"Saved {name}. The shortlist below is updated."
+        return _sentence(f"Saved {name}") + " The shortlist below is updated."
 
 
 class MentorView(_View):

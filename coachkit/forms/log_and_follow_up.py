@@ -15,6 +15,7 @@ from ..network import is_conversation
 from ..workbook import ACTIVITY_KINDS, MEETING_CHANNELS, OUTREACH_CHANNELS, Workbook
 from ._base import (
     _EMAIL,
+    _NO_DATE,
     _TALL,
     _WIDE,
     _already_logged,
@@ -147,7 +148,7 @@ class LogForm(_Form):
         if self.contact.value is None:
             errors.add("contact", "pick who it was with")
         if day is None:
-            errors.add("date", "pick the day it happened")
+            errors.add("date", _NO_DATE)
         elif day > self.today:
             errors.add("date", f"{day:%d %B %Y} is still to come: log it once it has happened")
         conversation = is_conversation(kind, self.outcome.value)

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from .. import _widgets as ui
 from ..workbook import Workbook
-from ._base import _TALL, _WIDE, _already_logged, _contact_options, _Errors, _Form
+from ._base import _NO_DATE, _TALL, _WIDE, _already_logged, _contact_options, _Errors, _Form
 from ._page import join, on_page_today
 
 __all__ = [
@@ -251,7 +251,7 @@ class OutreachForm(_Form):
                 "the email you send too",
             )
         if self.sent_on.value is None:
-            errors.add("sent_on", "pick the day you sent it")
+            errors.add("sent_on", _NO_DATE)
         elif self.sent_on.value > self.today:
             errors.add("sent_on", "that day is still to come: log it once it is sent")
         if not errors:

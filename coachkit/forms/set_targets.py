@@ -140,12 +140,20 @@ class ProgressView(_View):
             f"<h4 style='margin:8px 0 4px'>Your progress in {week}: {_escape(verdict(frame))}</h4>"
         )
         self._show_chart(ui.progress_chart(frame) if len(frame) else None)
-        self.table.value = ui.table_html(
+        by_hand = ""
+        if len(frame) and "counted" in frame and not frame["counted"].all():
+            names = ", ".join(str(x) for x in frame.loc[~frame["counted"], "label"])
+            by_hand = ui.note_html(
+                f"Kept by hand: {names}. coachkit counts outreach, replies, calls, meetings, "
+                "referrals and new contacts from your log; a target of your own stays at 0 "
+                "here, so tick it off yourself."
+            )
+        self.table.value = by_hand + ui.table_html(
             frame,
             {
-                "label": "Target",
+                "label": "Target",  # the target's name first, then its numbers
                 "period": "Per",
-                "target": "Target",
+                "target": "Aim",
                 "actual": "Done",
                 "remaining": "Still to do",
                 "streak": "Weeks in a row on target",

@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..workbook import Workbook, create_workbook
-from ._base import _EMAIL, _WIDE, _Errors, _Form, _write_private
+from ._base import _EMAIL, _WIDE, _Errors, _Form, _sentence, _write_private
 from ._page import join, on_page
 from ._workbook import chosen_workbook_file
 
@@ -143,7 +143,10 @@ class ImportForm(_Form):
     def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
         super().__init__(wb, refresh)
         self.upload = widgets.FileUpload(
-            accept=".csv,.zip,.vcf,.vcard", multiple=True, description="Choose files"
+            accept=".csv,.zip,.vcf,.vcard",
+            multiple=True,
+            description="Choose files",
+            tooltip="Choose your contact export: .csv, .zip or .vcf",  # never "null"
         )
         self.summary = widgets.HTML()
         self.widget = widgets.VBox(
@@ -233,7 +236,7 @@ class ContactForm(_Form):
             self.wb.add_contact(name, source="manual", **values)
         for field in ("name", "firm", "position", "location", "email", "phone"):
             getattr(self, field).value = ""
-        return f"Added {name}."
+        return _sentence(f"Added {name}")
 
 
 def open_workbook_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:

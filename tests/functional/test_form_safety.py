@@ -9,6 +9,7 @@ import datetime as dt
 import html
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from coachkit import Workbook, create_workbook, open_workbook
@@ -287,3 +288,99 @@ def test_page_today_must_be_a_date(config_home: Path) -> None:
     with pytest.raises(ValidationError, match="not a date") as err:
         f.open_page(config_home / "wb", "2026-02-30")
     assert "2026-02-30" in str(err.value)
+
+
+# -- smaller stumbles ---------------------------------------------------------------------------
+def test_a_refused_time_reads_as_one_sentence(workbook: Workbook) -> None:
+    form = f.ScheduleForm(workbook)
+    form.call_time.value = "25:00"
+    assert not form.save()
+    message = text(form.error_labels["call_time"])
+    assert "'25:00'" in message and ".)" not in message  # "(write it as HH:MM)", one stop
+
+
+def test_a_firm_ending_in_a_full_stop_gets_one(workbook: Workbook) -> None:
+    form = f.FirmTagForm(workbook)
+    form.firm.value = "Stripe, Inc."
+    form.industry.value = "Fintech"
+    assert form.save()
+    assert "Saved Stripe, Inc. The shortlist" in text(form.status)
+
+
+def test_the_upload_button_says_what_to_choose(workbook: Workbook) -> None:
+    form = f.ImportForm(workbook)
+    assert form.upload.tooltip and "null" not in form.upload.tooltip
+
+
+def test_an_empty_or_impossible_date_is_named_under_its_field(workbook: Workbook) -> None:
+    """The browser empties 2026-02-30 (no such day): the message says so, under "When"."""
+    ids = people(workbook)
+    form = f.LogForm(workbook, TODAY)
+    form.contact.value = ids["Bob Baker"]
+    form.on_date.value = None
+    assert not form.save()
+    assert "such as 30 February" in text(form.error_labels["date"])
+    assert workbook.activities().empty
+
+
+def read_table(markup: str) -> tuple[list[str], list[list[str]]]:
+    """Headings and rows of the first table, read with the standard library's HTML parser."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.headings: list[str] = []
+            self.rows: list[list[str]] = []
+            self.cell: str | None = None
+
+        def handle_starttag(self, tag: str, attrs) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            if tag in ("th", "td"):
+                self.cell = ""
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell += data
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "th":
+                self.headings.append(self.cell.strip())
+            elif tag == "td":
+                self.rows[-1].append(self.cell.strip())
+            if tag in ("th", "td"):
+                self.cell = None
+
+    reader = Reader()
+    reader.feed(markup)
+    return reader.headings, [row for row in reader.rows if row]
+
+
+def test_progress_table_starts_with_the_targets_name_and_says_what_is_kept_by_hand(
+    workbook: Workbook,
+) -> None:
+    workbook.set_target("coffee_chats", 1, "month", "coffee chats")
+    view = f.ProgressView(workbook, TODAY)
+    table = text(view.table)
+    headings, cells = read_table(view.table.value)
+    assert headings[0] == "Target" and headings[2] == "Aim"
+    assert cells[0][0] == "new contacts"  # a name, not an amount
+    assert "Kept by hand: coffee chats" in table
+
+
+def test_charts_draw_whole_counts_and_non_latin_names_without_warnings(
+    workbook: Workbook,
+) -> None:
+    """With warnings as errors (pytest config), a missing glyph would fail this test."""
+    from coachkit import _widgets as ui
+
+    frame = pd.DataFrame(
+        {"label": ["meetings"], "metric": ["meetings"], "period": ["month"], "target": [4],
+         "actual": [1], "on_target": [False]}
+    )  # fmt: skip
+    figure = ui.progress_chart(frame)
+    ticks = figure.axes[0].get_xticks()
+    assert all(float(t).is_integer() for t in ticks)
+    tree = pd.DataFrame({"id": [1, 2], "name": ["Ana Lima", "李 伟"], "referred_by": [None, 1]})
+    assert ui.figure_png(ui.referral_chart(tree)).startswith(b"\x89PNG")

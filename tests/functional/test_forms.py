@@ -702,7 +702,7 @@ def test_log_form_refuses_future_dates_and_names_without_a_conversation(
     assert_error_under(form, "referrals", form.referrals, "names come from a conversation")
     form.on_date.value = None
     form.save_button.click()
-    assert_error_under(form, "date", form.on_date, "pick the day")
+    assert_error_under(form, "date", form.on_date, "does not exist, such as 30 February")
     assert workbook.activities().empty
     assert len(workbook.contacts()) == 3
 
