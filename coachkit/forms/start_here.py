@@ -124,7 +124,9 @@ class ProfileForm(_Form):
 
     def reload(self) -> None:
         super().reload()
-        self.name.value, self.timezone.value = self.wb.profile.name, self.wb.profile.timezone
+        profile = self.wb.profile
+        for field in ("name", "phone", "timezone"):
+            getattr(self, field).value = getattr(profile, field)
 
     def _write(self, errors: _Errors) -> str:
         if not self.name.value.strip():

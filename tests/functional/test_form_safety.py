@@ -231,7 +231,7 @@ def test_a_form_cell_run_alone_opens_the_page_with_the_notebook_defaults(
 
 def test_switching_the_workbook_in_01_switches_every_form_on_the_page(config_home: Path) -> None:
     old = create_workbook(config_home / "old")
-    old.update_profile(name="Old Name")
+    old.update_profile(name="Old Name", phone="+33 1 00 00 00 00")
     page = f.open_page(old.folder, "2026-11-25")
     switch = page.members  # filled as the notebook's cells run, in order
     f.open_workbook_form()
@@ -247,7 +247,7 @@ def test_switching_the_workbook_in_01_switches_every_form_on_the_page(config_hom
     assert "Run All" not in text(opener.status)
     assert page.card.wb.folder == config_home / "new"
     assert str(config_home / "new") in text(page.card)
-    assert profile.name.value == ""  # the new workbook's (empty) profile
+    assert profile.name.value == "" and profile.phone.value == ""  # the new workbook's
 
     profile.name.value = "Ana Lima"
     profile.save_button.click()
