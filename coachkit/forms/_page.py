@@ -105,12 +105,29 @@ def open_page(
         A widget showing the workbook card; forms made without a workbook join it.
     """
     global _current
+    _wait_for_voila_request()
     if workbook is None:
         workbook = os.environ.get("COACHKIT_WORKBOOK", "")
     if today is None:
         today = os.environ.get("COACHKIT_TODAY", "")
     _current = Page(open_or_create(workbook), _today(today))
     return _current
+
+
+def _wait_for_voila_request() -> None:
+    """In a kernel Voilà preheated, wait here until a participant asks for the page.
+
+    With ``--VoilaConfiguration.preheat_kernel=True`` Voilà starts a kernel and runs the
+    notebook before anyone asks for it, so the page opens without waiting for Python,
+    pandas and coachkit to start. Everything that reads the workbook (or the date) must
+    still happen when the page is asked for, or it would show the workbook as it was when
+    the kernel was preheated: the page opens after this call. Elsewhere it returns at once.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") != "True":
+        return
+    from voila.utils import wait_for_request
+
+    wait_for_request()
 
 
 def current_page() -> Page:

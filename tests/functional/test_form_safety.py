@@ -384,3 +384,20 @@ def test_charts_draw_whole_counts_and_non_latin_names_without_warnings(
     assert all(float(t).is_integer() for t in ticks)
     tree = pd.DataFrame({"id": [1, 2], "name": ["Ana Lima", "李 伟"], "referred_by": [None, 1]})
     assert ui.figure_png(ui.referral_chart(tree)).startswith(b"\x89PNG")
+
+
+def test_a_preheated_voila_kernel_opens_the_workbook_only_when_the_page_is_asked_for(
+    config_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Voilà's preheat runs the notebook early: the workbook must be read at request time."""
+    import voila.utils
+
+    folder = config_home / "wb"
+    seen: list[bool] = []
+    monkeypatch.setattr(voila.utils, "wait_for_request", lambda: seen.append(folder.exists()))
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    f.open_page(folder, "2026-11-25")
+    assert seen == [False]  # waited before the workbook was opened (here: created)
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    f.open_page(folder, "2026-11-25")
+    assert seen == [False]  # not preheated: no wait
