@@ -387,6 +387,61 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return _print_cohort(result)
 
 
+# -- workshops ------------------------------------------------------------------------------------
+def _default_notebooks() -> Path:
+    """The guided notebooks beside the package (a checkout or an editable install)."""
+    return Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def _cmd_workshop_init(args: argparse.Namespace) -> int:
+    from .workshop.roster import init_cohort, read_roster
+
+    participants = read_roster(args.roster)
+    result = init_cohort(participants, args.cohort)
+    for folder in result.created:
+        print(f"  created {folder}")
+    print(
+        f"{len(result.created)} workbook(s) created, {len(result.kept)} already there "
+        f"(unchanged), in {args.cohort}"
+    )
+    return 0
+
+
+def _cmd_workshop_links(args: argparse.Namespace) -> int:
+    from .workshop.roster import read_roster, start_links
+
+    links = start_links(read_roster(args.roster), args.hub_url)
+    width = max(len(person.name) for person, _ in links)
+    for person, link in links:
+        print(f"{person.name:<{width}}  {person.username:<12}  {link}")
+    return 0
+
+
+def _cmd_workshop_users(args: argparse.Namespace) -> int:
+    from .workshop.roster import create_accounts, read_roster
+
+    participants = read_roster(args.roster)
+    result = create_accounts(participants, args.notebooks or _default_notebooks())
+    for username in result.created:
+        print(f"  created {username}")
+    print(f"{len(result.created)} account(s) created, {len(result.kept)} already there.")
+    return 0
+
+
+def _cmd_workshop_remove_users(args: argparse.Namespace) -> int:
+    from .errors import ValidationError
+    from .workshop.roster import read_roster, remove_accounts
+
+    if not args.yes:
+        raise ValidationError(
+            "--yes", "this deletes the participants' homes and workbooks",
+            hint="have them export or back up first, then run it again with --yes.",
+        )  # fmt: skip
+    removed = remove_accounts(read_roster(args.roster))
+    print(f"{len(removed)} account(s) removed: {', '.join(removed) or 'none'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``coachkit`` command."""
     parser = argparse.ArgumentParser(
@@ -577,6 +632,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cohort_report.add_argument("--quiet", action="store_true", help="no progress bar")
     cohort_report.set_defaults(handler=_cmd_cohort_report)
+
+    workshop = commands.add_parser(
+        "workshop", help="run a coach-led workshop: roster, workbooks, hub accounts, links"
+    )
+    workshop_commands = workshop.add_subparsers(dest="workshop_command", metavar="COMMAND")
+    w_init = workshop_commands.add_parser(
+        "init", help="one named workbook per roster row in a cohort folder (re-run: new rows)"
+    )
+    w_init.add_argument("roster", type=Path, help="the roster CSV: name,username[,email]")
+    w_init.add_argument("--cohort", type=Path, required=True, help="the cohort folder")
+    w_init.set_defaults(handler=_cmd_workshop_init)
+    w_links = workshop_commands.add_parser(
+        "links", help="each participant's own start link (notebook 01 in Voila on the hub)"
+    )
+    w_links.add_argument("roster", type=Path, help="the roster CSV")
+    w_links.add_argument(
+        "--hub-url", required=True, help="the hub's address, like https://workshop.example.org"
+    )
+    w_links.set_defaults(handler=_cmd_workshop_links)
+    w_users = workshop_commands.add_parser(
+        "users",
+        help="on the hub's machine, as root: a system account, private home, notebooks "
+        "and named workbook per participant (re-run: new rows)",
+    )
+    w_users.add_argument("roster", type=Path, help="the roster CSV")
+    w_users.add_argument(
+        "--notebooks", type=Path, default=None,
+        help="the guided notebooks to copy into each home (default: coachkit's notebooks/)",
+    )  # fmt: skip
+    w_users.set_defaults(handler=_cmd_workshop_users)
+    w_remove = workshop_commands.add_parser(
+        "remove-users",
+        help="after the workshop: remove the accounts coachkit made (homes and workbooks too)",
+    )
+    w_remove.add_argument("roster", type=Path, help="the roster CSV")
+    w_remove.add_argument("--yes", action="store_true", help="yes, delete them")
+    w_remove.set_defaults(handler=_cmd_workshop_remove_users)
 
     demo = commands.add_parser(
         "demo", help="build a demo cohort (three participants) and make their reports"
