@@ -214,9 +214,7 @@ def _ensure_workbook(folder: Path, name: str) -> bool:
     return True
 
 
-def init_cohort(
-    participants: Sequence[Participant], cohort: str | os.PathLike[str]
-) -> InitResult:
+def init_cohort(participants: Sequence[Participant], cohort: str | os.PathLike[str]) -> InitResult:
     """Create one named workbook per participant in ``cohort/<username>/``.
 
     Idempotent: a workbook already there is left exactly as it is (even if the roster now
@@ -377,9 +375,7 @@ def remove_accounts(participants: Sequence[Participant], *, run: Runner = _run) 
     """
     removed = []
     for person in participants:
-        if _account(person.username) is not None and _in_group(
-            person.username, PARTICIPANTS_GROUP
-        ):
+        if _account(person.username) is not None and _in_group(person.username, PARTICIPANTS_GROUP):
             run(["userdel", "--remove", person.username])
             removed.append(person.username)
     return removed

@@ -85,5 +85,7 @@ def test_start_links_are_personal_and_quoted():
         "https://hub.example.org/user/ana/voila/render/coachkit-notebooks/01_start_here.ipynb",
         "https://hub.example.org/user/bo_2/voila/render/coachkit-notebooks/01_start_here.ipynb",
     ]
-    with pytest.raises(ValidationError, match=re.escape("--hub-url: 'hub.example.org' is not a web")):
+    with pytest.raises(
+        ValidationError, match=re.escape("--hub-url: 'hub.example.org' is not a web")
+    ):
         start_links(people, "hub.example.org")
