@@ -212,7 +212,14 @@ class _Form:
         self.status.value = ui.ok_html(self._message)
         for callback in self.on_saved:
             callback()
+        self._publish()
         return True
+
+    def _publish(self) -> None:
+        """On a workshop hub, send the workbook's figures to the coach's board (never waits)."""
+        from ..workshop.participant import publish_after_save
+
+        publish_after_save(self.wb, getattr(self, "today", None))
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Put each message under its field and clear the other fields' messages."""

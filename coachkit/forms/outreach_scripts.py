@@ -285,6 +285,7 @@ class OutreachForm(_Form):
         self._last_sent = (self._clock(), self.contact.value, self.sent_on.value, message)
         for callback in self.on_saved:
             callback()
+        self._publish()  # the outreach now counts on the board too
         return True
 
 

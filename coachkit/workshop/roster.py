@@ -320,7 +320,7 @@ def create_accounts(
         system's own account is never adopted), or a system command fails.
     """
     source = Path(notebooks).expanduser()
-    pages = sorted(source.glob("*.ipynb"))
+    pages = sorted(source.glob("[0-9][0-9]_*.ipynb"))  # the guided pages, not the report
     if not any(page.name == START_NOTEBOOK for page in pages):
         raise ValidationError(
             "--notebooks", f"{source} holds no {START_NOTEBOOK}",
@@ -342,8 +342,8 @@ def create_accounts(
     for person in participants:
         if _account(person.username) is None:
             comment = re.sub(r"[:,=\n\r]", " ", person.name)  # GECOS separators out
-            run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin",
-                 "--gid", PARTICIPANTS_GROUP, "--comment", comment, person.username])  # fmt: skip
+            run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", "--user-group",
+                 "--groups", PARTICIPANTS_GROUP, "--comment", comment, person.username])  # fmt: skip
             result.created.append(person.username)
         else:
             result.kept.append(person.username)
