@@ -166,11 +166,31 @@ def make_weekly_report(
     return WeeklyResult(week, paths.html, paths.summary, published)
 
 
+_SINCE_FILE = ".first-visit-week"
+
+
 def weekly_due(
     workbook: str | os.PathLike[str], today: dt.date, reports: str | os.PathLike[str]
 ) -> str | None:
-    """The last full week, if its report has not been made yet; else None."""
+    """The last full week, if its report is due and not made yet; else None.
+
+    A report is due for the weeks from the participant's first visit on (kept in
+    ``reports/.first-visit-week``): somebody who joins on a Wednesday gets no report of an
+    empty week before they started.
+    """
+    from ..weeks import week_label
+    from ..workbook import open_workbook
+
+    with open_workbook(workbook) as wb:
+        week_start = wb.profile.week_start
     week = _last_full_week(workbook, today)
+    since_file = Path(reports) / _SINCE_FILE
+    if not since_file.is_file():
+        since_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        since_file.write_text(week_label(today, week_start) + "\n", encoding="utf-8")
+    since = since_file.read_text(encoding="utf-8").strip()
+    if week < since:  # week names sort like the weeks ("2026-W09" < "2026-W10")
+        return None
     return None if (Path(reports) / week / "summary.json").is_file() else week
 
 
@@ -261,9 +281,7 @@ def on_arrival(
     return widgets.HTML(_hub_links(notebook, env) + note)
 
 
-def weekly_report_page(
-    wb: Workbook, today: dt.date, env: Mapping[str, str] = os.environ
-) -> Any:
+def weekly_report_page(wb: Workbook, today: dt.date, env: Mapping[str, str] = os.environ) -> Any:
     """The weekly report page: a button that makes last week's report now, and its link."""
     import ipywidgets as widgets
 

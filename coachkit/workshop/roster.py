@@ -342,8 +342,9 @@ def create_accounts(
     for person in participants:
         if _account(person.username) is None:
             comment = re.sub(r"[:,=\n\r]", " ", person.name)  # GECOS separators out
-            run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", "--user-group",
-                 "--groups", PARTICIPANTS_GROUP, "--comment", comment, person.username])  # fmt: skip
+            useradd = ["useradd", "--create-home", "--shell", "/usr/sbin/nologin"]
+            run([*useradd, "--user-group", "--groups", PARTICIPANTS_GROUP, "--comment", comment,
+                 person.username])  # fmt: skip
             result.created.append(person.username)
         else:
             result.kept.append(person.username)
