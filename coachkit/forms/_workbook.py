@@ -42,10 +42,26 @@ class WorkbookCard(widgets.HTML):
             f"<b>Your workbook{who}</b><br>"
             f"Folder: <code>{html.escape(str(self.wb.folder))}</code><br>"
             f"Contacts: {contacts} &middot; Goals: {goal_text}<br>"
-            "Everything you save goes straight into this folder, on your computer: closing "
-            "the tab loses nothing, and nothing is sent anywhere."
+            f"{_where_it_goes()}"
             "</div>"
         )
+
+
+def _where_it_goes() -> str:
+    """Say truthfully where a save goes: a laptop keeps it all; a workshop hub shares figures."""
+    from ..workshop.participant import on_hub
+
+    if on_hub():
+        return (
+            "Everything you save goes straight into this folder, in your own space on the "
+            "workshop server, which only you can open: closing the tab loses nothing. Your "
+            "coach's board receives figures only (how many contacts, whether your goals are "
+            "set), never a name, an e-mail or a note."
+        )
+    return (
+        "Everything you save goes straight into this folder, on your computer: closing "
+        "the tab loses nothing, and nothing is sent anywhere."
+    )
 
 
 def workbook_card(wb: Workbook) -> WorkbookCard:

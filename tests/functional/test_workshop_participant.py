@@ -47,6 +47,7 @@ def test_each_save_sends_the_figures_with_the_servers_token(workbook, on_hub):
         goals = forms.GoalsForm(workbook)
         goals.industries.value = "Fintech"
         goals.roles.value = "Product Manager"
+        goals.locations.value = "Lyon"
         assert goals.save()
         assert goals.save()  # the same button twice: sent twice, the board keeps the last
         _wait_for_senders()
@@ -98,7 +99,9 @@ def test_a_refused_save_sends_nothing(workbook, on_hub):
     with board_double() as (url, board):
         on_hub(url)
         goals = forms.GoalsForm(workbook)
+        goals.industries.value = "Fintech"
         goals.roles.value = "Product\nproduct"  # the same entry twice: refused
+        goals.locations.value = "Lyon"
         assert not goals.save()
         _wait_for_senders()
     assert board.posts == []
