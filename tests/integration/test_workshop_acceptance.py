@@ -6,13 +6,14 @@ coachkit; ``coachkit workshop users`` makes a system account per roster row; Jup
 configurable-http-proxy starts from ``jupyterhub_config.py`` on 127.0.0.1; each participant's
 server runs as their own user. A real Chromium (Playwright) then:
 
-1. follows participant A's own start link (``coachkit workshop links``), logs in with the
+1. logs in as the coach, who lands on the board (every roster row there, nobody connected);
+2. follows participant A's own start link (``coachkit workshop links``), logs in with the
    shared password, lands in Voila on notebook 01, saves a name and imports a LinkedIn
-   ``Connections.csv``, then saves goals in notebook 02;
-2. logs in as the coach, lands on the board, and sees A's figures (3 contacts, goals set)
-   within seconds; no name, e-mail, firm or address of A's contacts appears in the board's
-   pages or in its store;
-3. logs in as participant B: the board answers 403, and so does A's server; B's account
+   ``Connections.csv``, then saves goals in notebook 02; the coach's open board shows each
+   change within seconds (3 contacts, goals set), without a reload;
+3. makes A's weekly report from her own page (notebook 08): it reaches the weekly summary;
+   no name, e-mail, firm or address of A's contacts appears in any board page or its store;
+4. logs in as participant B: the board answers 403, and so does A's server; B's account
    cannot read A's files.
 
 It needs root (it creates and removes system users), configurable-http-proxy (npm) and
@@ -242,11 +243,21 @@ def test_a_workshop_on_jupyterhub(hub: Hub, tmp_path: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
+            # -- the coach opens the board first, as on the projector --------------------------
+            context_c = browser.new_context(viewport={"width": 1300, "height": 900})
+            board = context_c.new_page()
+            board.set_default_timeout(PAGE_TIMEOUT_MS)
+            board.goto(f"{hub.url}/hub/login")
+            _log_in(board, hub, hub.coach, COACH_PASSWORD)
+            board.wait_for_url(f"{hub.url}/services/coachkit/**")  # coaches land on the board
+            row = board.locator("tr", has_text="Maya Fournier").locator("td")
+            expect(row.first).to_have_text("not connected yet")
+            assert "Tomas Reyes" in board.content()  # everybody on the roster has a row
+
             # -- participant A: own start link, login, Voila on notebook 01 -----------------
             context_a = browser.new_context(viewport={"width": 1100, "height": 1400})
             page = context_a.new_page()
             page.set_default_timeout(PAGE_TIMEOUT_MS)
-            ARTIFACTS.mkdir(exist_ok=True)
             page.goto(_start_link(hub, a))
             _log_in(page, hub, a, PASSWORD)
             name = page.get_by_placeholder("e.g. Ana Lima")
@@ -268,11 +279,15 @@ def test_a_workshop_on_jupyterhub(hub: Hub, tmp_path: Path) -> None:
             chooser.value.set_files(str(connections))
             page.get_by_role("button", name="Import").click()
             page.locator(".coachkit-ok", has_text="Imported: 3 new contact(s)").wait_for()
-
+            imported_at = time.monotonic()
             card = page.locator(".coachkit-card")
             expect(card).to_contain_text("Contacts: 3")
             expect(card).to_contain_text("Your coach's board receives figures only")
             page.screenshot(path=str(ARTIFACTS / "workshop-start.png"), full_page=True)
+
+            # The coach's board (never reloaded by hand) shows it within seconds.
+            expect(row.first).to_have_text("3", timeout=15_000)
+            delays = [time.monotonic() - imported_at]
 
             page.goto(f"{hub.url}/user/{a}/voila/render/coachkit-notebooks/02_clarify_goals.ipynb")
             page.locator(".coachkit-goals-industries textarea").fill("Health tech")
@@ -281,42 +296,32 @@ def test_a_workshop_on_jupyterhub(hub: Hub, tmp_path: Path) -> None:
             page.get_by_role("button", name="Save my goals").click()
             page.locator(".coachkit-ok", has_text="Goals saved").wait_for()
             saved_at = time.monotonic()
-            page.screenshot(path=str(ARTIFACTS / "workshop-goals.png"), full_page=True)
+            expect(row.nth(1)).to_have_text("✔", timeout=15_000)
+            delays.append(time.monotonic() - saved_at)
+            print(f"save to board: {', '.join(f'{d:.1f} s' for d in delays)}")
+            assert max(delays) < 10, f"A's figures took {max(delays):.1f} s to reach the board"
+            # Worked by hand: 3 contacts; goals set; no firm tagged; 1 on the shortlist (only
+            # Ysolde's "Product Manager" holds both words of the role; LinkedIn gives no
+            # location and no firm is tagged); schedule and targets not saved; no drafts,
+            # no outreach.
+            assert row.all_inner_texts() == ["3", "✔", "0", "1", "–", "–", "0", "0"]
+            board.screenshot(path=str(ARTIFACTS / "workshop-board.png"), full_page=True)
 
-            # Her weekly report, made in her own server from her own page (notebook 08).
+            # -- A's weekly report, made in her own server from her own page (notebook 08) ----
             page.goto(_start_link(hub, a))
             page.get_by_role("link", name="My weekly report").click()
             page.get_by_role("button", name="Make my weekly report").click()
             ready = page.locator(".coachkit-ok", has_text="is ready")
             ready.wait_for(timeout=PAGE_TIMEOUT_MS)
             week = ready.inner_text().split("for ")[1].split(" is")[0]
-            report = page.get_by_role("link", name="open it")
             with context_a.expect_page() as opened:
-                report.click()
+                page.get_by_role("link", name="open it").click()
             report_page = opened.value
             report_page.wait_for_load_state()
             assert "Maya Fournier" in report_page.content()  # her own report, her own name
             report_page.close()
 
-            # -- the coach: lands on the board, sees A's figures within seconds ---------------
-            context_c = browser.new_context(viewport={"width": 1300, "height": 900})
-            board = context_c.new_page()
-            board.set_default_timeout(PAGE_TIMEOUT_MS)
-            board.goto(f"{hub.url}/hub/login")
-            _log_in(board, hub, hub.coach, COACH_PASSWORD)
-            board.wait_for_url(f"{hub.url}/services/coachkit/**")
-            row = board.locator("tr", has_text="Maya Fournier").locator("td")
-            expect(row.nth(0)).to_have_text("3", timeout=15_000)
-            expect(row.nth(1)).to_have_text("✔", timeout=15_000)
-            seen_after = time.monotonic() - saved_at
-            assert seen_after < 15, f"A's figures took {seen_after:.1f} s to reach the board"
-            # Worked by hand: 3 contacts; goals set; no firm tagged; 1 on the shortlist (only
-            # Ysolde's "Product Manager" holds both words of the role; LinkedIn gives no
-            # location and no firm is tagged); schedule and targets not saved; no drafts,
-            # no outreach.
-            assert row.all_inner_texts() == ["3", "✔", "0", "1", "–", "–", "0", "0"]
-            assert "Tomas Reyes" in board.content()  # B is on the board, with nothing yet
-            board.screenshot(path=str(ARTIFACTS / "workshop-board.png"), full_page=True)
+            # -- the coach: her week on the weekly summary; her contacts nowhere --------------
             board.goto(f"{hub.url}/services/coachkit/weekly/{week}")
             expect(board.locator("body")).to_contain_text("Maya Fournier")  # her week's figures
             board.screenshot(path=str(ARTIFACTS / "workshop-weekly.png"), full_page=True)
