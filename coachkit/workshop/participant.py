@@ -258,19 +258,21 @@ def _hub_links(notebook: str, env: Mapping[str, str]) -> str:
 
 
 def on_arrival(
-    wb: Workbook,
-    today: dt.date,
+    wb: Workbook | None = None,
+    today: dt.date | None = None,
     notebook: str = "01_start_here.ipynb",
     env: Mapping[str, str] = os.environ,
 ) -> Any:
     """Notebook 01's greeting on the hub: links, and last week's report if it is due.
 
+    ``wb`` and ``today`` default to the notebook page's (:func:`coachkit.forms.open_page`).
     Returns a widget (empty off the hub).
     """
     import ipywidgets as widgets
 
     if not on_hub(env):
         return widgets.HTML("")
+    wb, today = _page(wb, today)
     started = start_weekly_if_due(wb.folder, today=today, env=env)
     note = (
         "<div>A new week: your report for last week is being made "
@@ -281,13 +283,31 @@ def on_arrival(
     return widgets.HTML(_hub_links(notebook, env) + note)
 
 
-def weekly_report_page(wb: Workbook, today: dt.date, env: Mapping[str, str] = os.environ) -> Any:
-    """The weekly report page: a button that makes last week's report now, and its link."""
+def _page(wb: Workbook | None, today: dt.date | None) -> tuple[Workbook, dt.date]:
+    """The workbook and day given, else those of the notebook's page."""
+    if wb is not None and today is not None:
+        return wb, today
+    from ..forms import current_page
+
+    page = current_page()
+    return (wb or page.wb), (today or page.today)
+
+
+def weekly_report_page(
+    wb: Workbook | None = None,
+    today: dt.date | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> Any:
+    """The weekly report page: a button that makes last week's report now, and its link.
+
+    ``wb`` and ``today`` default to the notebook page's (:func:`coachkit.forms.open_page`).
+    """
     import ipywidgets as widgets
 
     from .. import _widgets as ui
     from ..errors import CoachkitError
 
+    wb, today = _page(wb, today)
     button = widgets.Button(
         description="Make my weekly report", button_style="primary", icon="file",
         layout=widgets.Layout(width="auto"),
