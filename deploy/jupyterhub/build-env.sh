@@ -32,5 +32,12 @@ pip_install() {  # quiet, but never hide an error
 }
 pip_install "$source_dir[workshop]" "voila>=0.5" "$jupyterhub_spec"
 pip_install --no-deps --force-reinstall "$source_dir"
+# coachkit's Jupyter settings (guided notebooks saved without outputs, Voila and JupyterLab
+# settings): in the environment's own config folder, where every server started from it
+# reads them without JUPYTER_CONFIG_PATH.
+if [ -d "$source_dir/jupyter-config" ]; then
+    mkdir -p "$prefix/etc/jupyter"
+    cp -r "$source_dir/jupyter-config/." "$prefix/etc/jupyter/"
+fi
 chmod -R a+rX "$prefix"
 "$prefix/bin/python" -c "import coachkit, voila, jupyterhub; print('coachkit', coachkit.__version__, 'jupyterhub', jupyterhub.__version__, 'in', '$prefix')"

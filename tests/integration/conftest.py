@@ -18,7 +18,7 @@ from coachkit.demo import build_demo_workbook
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-GUIDED = sorted(NOTEBOOKS.glob("0[1-7]_*.ipynb"))
+GUIDED = sorted(NOTEBOOKS.glob("0[1-8]_*.ipynb"))
 TODAY = dt.date(2026, 11, 25)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -40,6 +40,7 @@ EXPECTED = [
     "05_set_targets.ipynb",
     "06_outreach_scripts.ipynb",
     "07_log_and_follow_up.ipynb",
+    "08_my_weekly_report.ipynb",
 ]
 
 

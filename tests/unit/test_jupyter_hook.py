@@ -55,7 +55,7 @@ def test_any_other_notebook_is_saved_untouched() -> None:
 
 
 def test_every_guided_notebook_is_marked_and_the_hook_is_configured() -> None:
-    for path in sorted((REPO / "notebooks").glob("0[1-7]_*.ipynb")):
+    for path in sorted((REPO / "notebooks").glob("0[1-8]_*.ipynb")):
         assert json.loads(path.read_text(encoding="utf-8"))["metadata"]["coachkit"]["guided"]
     config = json.loads((REPO / "jupyter-config/jupyter_server_config.json").read_text())
     hook = config["ContentsManager"]["pre_save_hook"]
