@@ -273,16 +273,37 @@ class Parsed:
         return self
 
 
+def _first_cells(first_line: str) -> list[str]:
+    """The first line split by the separator it uses most (comma, semicolon or tab)."""
+    separator = max((",", ";", "\t"), key=first_line.count)
+    return [c.strip().strip('"').strip() for c in first_line.split(separator) if c.strip()]
+
+
 def no_header(path: Path, text: str, expected: str) -> ImportFormatError:
-    """The error for a file whose header row is not one coachkit knows."""
+    """The error for a file whose header row is not one coachkit knows. Its hint names the
+    file's own columns, so the ``--map`` it suggests can be followed as written."""
     first = next((ln.strip() for ln in LINE_BREAK.split(text[:4000]) if ln.strip()), "")
+    first = first.lstrip("\ufeff")
+    cells = _first_cells(first)
+    if len(cells) >= 2:
+        example = f'--map name="{cells[0]}"'
+        columns = (
+            f"Its first row has the columns {', '.join(cells[:12])}"
+            + (", ..." if len(cells) > 12 else "")
+            + f": say which holds what, e.g. `{example}` (add firm=, email=, phone=...; "
+            "first_name= and last_name= may stand in for name; mapping= in Python)."
+        )
+    else:
+        columns = (
+            "For another spreadsheet, say which column holds what, e.g. "
+            '`--map name="Full name" --map firm=Company` (mapping= in Python).'
+        )
     return ImportFormatError(
         path,
         f"this does not look like a {expected}: no header row I recognise "
         f"(the first line reads {first[:80]!r})",
-        hint="coachkit reads LinkedIn's Connections.csv (or its zip), Google Contacts CSV and "
-        "vCard (.vcf). For another spreadsheet, say which column holds what, e.g. "
-        '`--map name="Full name" --map firm=Company` (mapping= in Python).',
+        hint="coachkit reads LinkedIn's Connections.csv (or its zip), Google Contacts and "
+        "Outlook CSV, and vCard (.vcf). " + columns,
     )
 
 

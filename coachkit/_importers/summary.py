@@ -109,9 +109,13 @@ class ImportSummary:
         )
         lines = [head]
         if self.duplicates:
+            more = (
+                "1 more entry was" if self.duplicates == 1
+                else f"{self.duplicates:,} more entries were"
+            )  # fmt: skip
             lines.append(
-                f"  {self.duplicates:,} more row(s) were the same person as an earlier row of "
-                "this file: counted once (their details were combined)."
+                f"  {more} the same person as an earlier one in this file: counted once, "
+                "details combined."
             )
         if self.firms:
             shown = ", ".join(self.firms[:5]) + (", ..." if len(self.firms) > 5 else "")

@@ -296,6 +296,7 @@ def _labels(card: Any) -> dict[str, str]:
     return labels
 
 
+_FAMILY_FIRST = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _PHONE_RANK = (("cell", "mobile", "iphone"), ("work",), ("home",))
 
 
@@ -338,7 +339,10 @@ def _read_card(parsed: Parsed, line: int, card: Any) -> None:
     given = _joined(getattr(name_parts, "given", ""))
     family = _joined(getattr(name_parts, "family", ""))
     additional = _joined(getattr(name_parts, "additional", ""))
-    from_n = " ".join(p for p in (given, additional, family) if p)
+    parts = (given, additional, family)
+    if _FAMILY_FIRST.search(family + given):  # Chinese, Japanese, Korean: family name first
+        parts = (family, given, additional)
+    from_n = " ".join(p for p in parts if p)
     full = _joined(_first_value(card, "fn"))
     org = _first_value(card, "org")
     if isinstance(org, str):
@@ -346,7 +350,8 @@ def _read_card(parsed: Parsed, line: int, card: Any) -> None:
     firm = _joined(org[0] if org else "")
     kind = _kind(card)
     if kind == "group":
-        parsed.skipped.append((line, f"a group of contacts ({full or 'no name'}), not a person"))
+        named = f" ({full!r})" if full else ""
+        parsed.skipped.append((line, f"a group of contacts{named}, not a person"))
         return
     if kind == "org" or (firm and not from_n and (not full or fold_firm(full) == fold_firm(firm))):
         parsed.firms.append(firm or full)
