@@ -242,10 +242,14 @@ class Parsed:
                 del clean["email"]
             else:
                 clean["email"] = clean["email"].lower()
-        all_emails = tuple(
-            dict.fromkeys(e.strip().lower() for e in (clean.get("email", ""), *emails) if e)
-        )
-        all_phones = tuple(p for p in (clean.get("phone", ""), *phones) if phone_key(p))
+        # Most rows (LinkedIn's) have neither: build the match keys only when there are some.
+        all_emails: tuple[str, ...] = ()
+        if emails or "email" in clean:
+            found = (e.strip().lower() for e in (clean.get("email", ""), *emails) if e)
+            all_emails = tuple(dict.fromkeys(found))
+        all_phones: tuple[str, ...] = ()
+        if phones or "phone" in clean:
+            all_phones = tuple(p for p in (clean.get("phone", ""), *phones) if phone_key(p))
         self.rows.append(Row(line, clean, all_emails, all_phones))
 
     def finish(self) -> Parsed:

@@ -49,13 +49,17 @@ class _Index:
         values = contact.values
         if url := url_key(values.get("profile_url")):
             self.by_url.setdefault(url, contact)
-        emails = [values.get("email") or "", *(row.emails if row else ())]
-        for email in emails:
-            if email:
-                self.by_email.setdefault(email.casefold(), contact)
-        for phone in [values.get("phone") or "", *(row.phones if row else ())]:
+        if email := values.get("email"):
+            self.by_email.setdefault(email.casefold(), contact)
+        if phone := values.get("phone"):
             if key := phone_key(phone):
                 self.by_phone.setdefault(key, contact)
+        if row is not None:
+            for email in row.emails:
+                self.by_email.setdefault(email.casefold(), contact)
+            for phone in row.phones:
+                if key := phone_key(phone):
+                    self.by_phone.setdefault(key, contact)
         bucket = self.by_name.setdefault(_name_firm(values), [])
         if contact not in bucket:
             bucket.append(contact)
@@ -65,10 +69,10 @@ class _Index:
         url = url_key(values.get("profile_url"))
         if url and url in self.by_url:
             return self.by_url[url]
-        for email in row.emails or [values.get("email") or ""]:
-            if email and email.casefold() in self.by_email:
+        for email in row.emails:
+            if email.casefold() in self.by_email:
                 return self.by_email[email.casefold()]
-        for phone in row.phones or [values.get("phone") or ""]:
+        for phone in row.phones:
             key = phone_key(phone)
             if key and key in self.by_phone:
                 found = self.by_phone[key]
