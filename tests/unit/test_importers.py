@@ -27,7 +27,7 @@ from coachkit import (
     create_workbook,
     import_contacts,
 )
-from coachkit._importers.common import parse_day, url_key
+from coachkit._importers.common import numeric_order, parse_day, url_key
 from tests.samples import DATA, SHEET_MAPPING
 
 pytestmark = pytest.mark.unit
@@ -774,3 +774,107 @@ def test_bulk_helpers_validate_and_never_overwrite(workbook: Workbook) -> None:
     with pytest.raises(ValidationError, match="never renames"):
         workbook.fill_contacts({1: {"name": "Someone"}})
     assert len(workbook.contact_records()) == 2  # the refused batches wrote nothing
+
+
+# -- dates: one day/month order per file ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("values", "source", "order"),
+    [
+        # A value over 12 settles it, whatever the source's convention.
+        (["1/8/18, 6:14 PM", "4/23/18, 9:00 AM"], "linkedin", "month first"),
+        (["1/8/18", "23/4/18"], "linkedin", "day first"),
+        # Nothing settles it: LinkedIn's slash dates are US, dotted dates European, other
+        # sources day first as most of the world writes.
+        (["1/8/18", "3/2/18"], "linkedin", "month first"),
+        (["01.08.2018"], "linkedin", "day first"),
+        (["1/8/18"], "csv", "day first"),
+        # Both orders in one file: month first, and the summary says to check those lines.
+        (["13/1/18", "1/13/18"], "linkedin", "month first"),
+    ],
+)
+def test_numeric_date_order_is_decided_per_file(values: list[str], source: str, order: str) -> None:
+    decided = numeric_order(list(enumerate(values, start=2)), source)
+    assert decided is not None and decided[0] == order
+    if len(set(values)) == 2 and "13" in values[0] and "13" in values[1]:
+        assert "check those dates" in decided[1]
+
+
+def test_no_numeric_dates_no_decision() -> None:
+    assert numeric_order([(2, "15 Mar 2024"), (3, "2024-03-15")], "linkedin") is None
+
+
+def test_two_digit_years_and_times() -> None:
+    assert parse_day("1/8/18, 6:14 PM", "month first") == "2018-01-08"
+    assert parse_day("1/8/18, 6:14 PM", "day first") == "2018-08-01"
+    assert parse_day("23-Apr-23") == "2023-04-23"
+    assert parse_day("16.09.2021", "day first") == "2021-09-16"
+    assert parse_day("16.09.2021", "month first") is None  # month 16: not a date
+
+
+def test_month_first_file_with_a_day_above_12(workbook: Workbook, tmp_path: Path) -> None:
+    path = linkedin_file(
+        tmp_path,
+        [
+            'Ana,Lima,,,Doctolib,PM,"1/8/18, 6:14 PM"',
+            'Wei,Zhang,,,Qonto,CTO,"4/23/18, 9:05 AM"',
+        ],
+    )
+    summary = import_contacts(workbook, path)
+    assert [r["connected_on"] for r in workbook.contact_records()] == ["2018-01-08", "2018-04-23"]
+    assert summary.notes == [
+        "Numeric dates were read month first: '4/23/18, 9:05 AM' on line 3 can only be month first."
+    ]
+
+
+# -- encodings no byte-order mark announces ------------------------------------------------------
+def test_utf16_spreadsheet_without_a_byte_order_mark(workbook: Workbook, tmp_path: Path) -> None:
+    text = "name,firm\r\nZoë Ångström,Örebro AB\r\n"
+    path = write(tmp_path / "sheet.csv", text.encode("utf-16-le"))
+    summary = import_contacts(workbook, path)
+    assert (summary.format, summary.added) == ("csv", 1)
+    assert people(workbook, "name", "firm") == [("Zoë Ångström", "Örebro AB")]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        # cp1250 decodes these bytes too, but as "Muńoz" and "Ŕ": cp1252 must win.
+        ("cp1252", "name,firm\nLeonie Muñoz,Crédit à la carte\nJosé Peña,Señor Ñandú SA\n"),
+        ("mac_roman", "name,firm\nFrançoise Bézier,Café Exemple\nØystein Næss,Fjord AS\n"),
+    ],
+)
+def test_western_encodings_are_told_apart(
+    workbook: Workbook, tmp_path: Path, encoding: str, text: str
+) -> None:
+    import_contacts(workbook, write(tmp_path / "sheet.csv", text.encode(encoding)))
+    expected = list(csv.reader(io.StringIO(text)))[1:]
+    assert people(workbook, "name", "firm") == [tuple(row) for row in expected]
+
+
+# -- structure: one reader per format, no import in a circle -------------------------------------
+def test_importer_modules_import_in_any_order_without_a_cycle() -> None:
+    import ast
+    import subprocess
+    import sys
+
+    package = Path(__file__).parents[2] / "coachkit" / "_importers"
+    for module in sorted(package.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                # nothing under _importers reaches back up to coachkit.importers
+                assert not (node.level == 2 and node.module == "importers"), module.name
+        # each module imports on its own, first, in a fresh interpreter
+        name = f"coachkit._importers.{module.stem}"
+        done = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True)
+        assert done.returncode == 0, done.stderr.decode()
+
+
+def test_every_reader_follows_the_interface() -> None:
+    from coachkit._importers.base import Reader
+    from coachkit._importers.formats import READERS
+    from coachkit.importers import FORMATS
+
+    assert all(isinstance(reader, Reader) for reader in READERS)
+    assert list(FORMATS) == [reader.name for reader in READERS]
+    assert len(set(FORMATS)) == len(READERS)
