@@ -138,17 +138,18 @@ class ProfileForm(_Form):
 
 
 class ImportForm(_Form):
-    """Upload contact exports (LinkedIn Connections.csv or .zip, Google CSV, vCard)."""
+    """Upload contact exports (LinkedIn Connections.csv or .zip, Google or Outlook CSV,
+    vCard, a spreadsheet saved as CSV or Unicode text)."""
 
     save_text = "Import"
 
     def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
         super().__init__(wb, refresh)
         self.upload = widgets.FileUpload(
-            accept=".csv,.zip,.vcf,.vcard",
+            accept=".csv,.txt,.zip,.vcf,.vcard",
             multiple=True,
             description="Choose files",
-            tooltip="Choose your contact export: .csv, .zip or .vcf",  # never "null"
+            tooltip="Choose your contact export: .csv, .txt, .zip or .vcf",  # never "null"
         )
         self.summary = widgets.HTML()
         self.widget = widgets.VBox(
@@ -157,7 +158,7 @@ class ImportForm(_Form):
                     "upload",
                     "Your contacts file(s)",
                     self.upload,
-                    "LinkedIn Connections.csv (or its .zip), Google Contacts .csv, or .vcf",
+                    "LinkedIn Connections.csv (or its .zip), Google or Outlook .csv, or .vcf",
                 ),
                 self._footer(),
                 self.summary,
