@@ -427,3 +427,34 @@ def test_nobody_readable_exits_5_with_the_reasons(
     with open_workbook(folder) as wb, pytest.raises(ImportFormatError) as caught:
         import_contacts(wb, SHAPES / "nobody-readable.vcf")
     assert caught.value.exit_code == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "failure"),
+    [
+        ("lotus-notes-profile.vcf", "This component already has a PROFILE"),
+        ("android-v21-quoted-printable.vcf", "can't decode byte 0xc3"),
+        ("iphone-crcrlf-grouped.vcf", "Failed to parse line"),
+        ("v21-base64-photo-unfolded.vcf", "Failed to parse line"),
+        ("bat-v21-8bit-no-charset.vcf", "can't decode byte 0xf1"),
+        ("feature-phone-shift-jis.vcf", "can't decode byte"),
+        ("outlook-v21-windows-125x-iso-8859.vcf", "can't decode byte"),
+    ],
+)
+def test_vobject_alone_fails_where_the_pre_pass_reads_everyone(name: str, failure: str) -> None:
+    """Why the pre-pass exists, judged on the files: vobject 0.9.9 given each file as UTF-8
+    text fails (the same files read in full in test_vcard_shapes). If a vobject release
+    reads one of them, this test says so, and the pre-pass can shrink."""
+    import vobject
+
+    with pytest.raises(Exception) as caught:  # any failure; which one is checked below
+        list(vobject.readComponents((SHAPES / name).read_bytes().decode("utf-8")))
+    assert failure in str(caught.value)
+
+
+def test_vobject_alone_cuts_an_unescaped_comma() -> None:
+    import vobject
+
+    card = vobject.readOne((SHAPES / "unescaped-commas.vcf").read_text(encoding="utf-8"))
+    assert card.fn.value == "Mr. John Richter"  # "James Doe Sr." lost: the pre-pass keeps it
+    assert card.note.value == "Likes hiking"
