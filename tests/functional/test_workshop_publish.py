@@ -79,10 +79,10 @@ def test_a_refusal_or_a_board_that_is_down_returns_false(board, caplog):
 
 
 def test_a_slow_board_does_not_hold_the_save(board):
-    board.delay = 2
+    board.delay = 10  # far longer than the timeout, so that a loaded machine cannot blur it
     started = time.monotonic()
     assert publish(FIGURES, kind="live", env=_env(board), timeout=0.3) is False
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 5
 
 
 def test_off_the_hub_nothing_is_sent(board):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import sqlalchemy as sa
 
 from coachkit.workshop.store import BoardStore
 
-from ..unit.test_workshop_store import exercise
+from ..unit.test_workshop_store import exercise, exercise_concurrency
 from ._postgres import postgres_server
 
 pytestmark = pytest.mark.integration
@@ -40,19 +37,5 @@ def test_postgres_store_does_what_sqlite_does(postgres_url):
 
 
 def test_many_publishers_at_once_keep_one_row_each(postgres_url):
-    """40 participants publish 5 times each, 8 at a time: one row each, the last kept."""
     with BoardStore(postgres_url) as store:
-        start = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
-
-        def publish(n: int) -> None:
-            user, save = divmod(n, 5)
-            figures = {"contacts": save, "week": "2026-W48"}
-            store.put_live(f"p{user:02d}", figures, now=start + dt.timedelta(seconds=save))
-
-        # Saves of one participant arrive in order (one server), the participants interleave.
-        with ThreadPoolExecutor(8) as pool:
-            for save in range(5):
-                list(pool.map(publish, [u * 5 + save for u in range(40)]))
-        rows = [r for r in store.live() if r.username.startswith("p")]
-        assert len(rows) == 40
-        assert {r.figures["contacts"] for r in rows} == {4}
+        exercise_concurrency(store)

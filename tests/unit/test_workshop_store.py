@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -39,6 +40,27 @@ def exercise(store: BoardStore) -> None:
     assert store.weekly("2026-W01") == []
 
 
+def exercise_concurrency(store: BoardStore) -> None:
+    """40 participants publish 5 times each, 8 at a time (the service's worker threads):
+    one row each, the last save kept."""
+    start = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
+
+    def publish(n: int) -> None:
+        user, save = divmod(n, 5)
+        store.put_live(
+            f"p{user:02d}", {"contacts": save, "week": "2026-W48"},
+            now=start + dt.timedelta(seconds=save),
+        )  # fmt: skip
+
+    # Saves of one participant arrive in order (one server), the participants interleave.
+    with ThreadPoolExecutor(8) as pool:
+        for save in range(5):
+            list(pool.map(publish, [u * 5 + save for u in range(40)]))
+    rows = [r for r in store.live() if r.username.startswith("p")]
+    assert len(rows) == 40
+    assert {r.figures["contacts"] for r in rows} == {4}
+
+
 def test_sqlite_store(tmp_path):
     path = tmp_path / "board" / "figures.sqlite"
     with BoardStore(path) as store:
@@ -46,6 +68,11 @@ def test_sqlite_store(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # figures of people: owner only
     with BoardStore(str(path)) as again:  # after a restart, everything is still there
         assert [r.username for r in again.live()] == ["ana", "bo"]
+
+
+def test_sqlite_store_from_many_threads(tmp_path):
+    with BoardStore(tmp_path / "figures.sqlite") as store:
+        exercise_concurrency(store)
 
 
 def test_database_url_from_option_environment_or_default(tmp_path, monkeypatch):
