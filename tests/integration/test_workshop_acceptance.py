@@ -351,6 +351,10 @@ def test_a_workshop_on_jupyterhub(hub: Hub, tmp_path: Path) -> None:
     servers = subprocess.run(["pgrep", "-u", a, "-f", "jupyterhub-singleuser"],
                              capture_output=True, text=True)  # fmt: skip
     assert servers.stdout.split(), "A's server does not run as A"
+    # A figure for sizing a workshop machine (printed, not asserted): all A's processes, her
+    # server and the kernels of the pages she opened.
+    rss = subprocess.run(["ps", "-o", "rss=", "-u", a], capture_output=True, text=True)
+    print(f"participant A's server and kernels: {sum(map(int, rss.stdout.split())) / 1024:.0f} MB")
     for target in (f"/home/{a}", f"/home/{a}/coachkit-workbook/workbook.sqlite"):
         peek = subprocess.run(["cat", target], user=b, capture_output=True, text=True)
         assert peek.returncode != 0 and "Permission denied" in peek.stderr
