@@ -134,7 +134,26 @@ ALTER TABLE profile ADD COLUMN phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE drafts ADD COLUMN admiration TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6 (figures a coach can trust): a target has a history, so that changing it today
+# does not rewrite past weeks; a follow-up falling on a weekend moves to Monday (a setting).
+# ``amount`` NULL records that the target was removed from ``since`` on. The history starts
+# with the targets in force so far, in force since forever (0001-01-01).
+_V6 = """
+CREATE TABLE target_changes (
+    metric TEXT NOT NULL,
+    since TEXT NOT NULL,
+    period TEXT NOT NULL CHECK (period IN ('week', 'month')),
+    amount INTEGER CHECK (amount >= 0),
+    label TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (metric, since)
+);
+INSERT INTO target_changes (metric, since, period, amount, label)
+    SELECT metric, '0001-01-01', period, amount, label FROM targets;
+ALTER TABLE profile ADD COLUMN skip_weekends INTEGER NOT NULL DEFAULT 1
+    CHECK (skip_weekends IN (0, 1));
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

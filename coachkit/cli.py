@@ -222,18 +222,21 @@ def _cmd_log(args: argparse.Namespace) -> int:
     from .schedule import follow_ups
     from .workbook import open_workbook, parse_date
 
-    on = parse_date(args.date, "--date") if args.date else _today(args)
+    today = _today(args)
+    on = parse_date(args.date, "--date") if args.date else today
     referrals = [parse_referral(text) for text in args.referral or []]
     with open_workbook(args.workbook) as wb:
         contact_id = find_contact(wb, args.contact)
         name = wb.get_contact(contact_id)["name"]
         activity_id, referred = log_with_referrals(
             wb, contact_id, args.kind, on, channel=args.channel, outcome=args.outcome,
-            notes=args.notes, referrals=referrals,
+            notes=args.notes, referrals=referrals, conversation=args.conversation, today=today,
         )  # fmt: skip
         calls = follow_ups(wb, on)
     when = f"{on:%a} {on.day} {on:%b %Y}"
     print(f"Logged {args.kind} with {name} on {when} (activity {activity_id}).")
+    if args.conversation:
+        print("Logged the conversation you had on that call as a meeting.")
     started = calls[calls["outreach_id"] == activity_id]
     if len(started):
         due = started.iloc[0]["due"]
@@ -260,7 +263,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     with open_workbook(args.workbook) as wb:
         week = _week_of(args, wb)
-        print(format_plan(weekly_plan(wb, week)))
+        print(format_plan(weekly_plan(wb, week, today=_today(args))))
     return 0
 
 
@@ -287,13 +290,19 @@ def _cmd_target(args: argparse.Namespace) -> int:
     from .workbook import open_workbook
     from .workshop.figures import mark_saved
 
+    today = _today(args)
     with open_workbook(args.workbook) as wb:
         with wb.transaction():
             target = wb.set_target(
-                args.metric, args.amount, period=args.period, label=args.label or ""
+                args.metric, args.amount, period=args.period, label=args.label or "", today=today
             )
             mark_saved(wb, "targets")
-    print(f"Target set: {target.amount} {target.label or target.metric} a {target.period}.")
+    since = target.since or today
+    print(
+        f"Target set: {target.amount} {target.label or target.metric} a {target.period}, "
+        f"from the {target.period} starting {since:%a} {since.day} {since:%b %Y}; "
+        "earlier periods keep the target they had."
+    )
     if target.metric not in METRICS:
         print(
             f"Note: coachkit cannot count {target.metric!r} from your log, so progress shows 0 "
@@ -308,7 +317,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
 
     with open_workbook(args.workbook) as wb:
         week = _week_of(args, wb)
-        print(format_progress(progress(wb, week)))
+        print(format_progress(progress(wb, week, today=_today(args))))
     return 0
 
 
@@ -542,19 +551,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", required=True, choices=["outreach", "reply", "call", "meeting"],
         help="what happened",
     )  # fmt: skip
-    log.add_argument("--date", help="when, as YYYY-MM-DD (default: today)")
+    log.add_argument("--date", help="when, as YYYY-MM-DD (default: today; never after today)")
     log.add_argument(
         "--channel",
         help="outreach: email, linkedin, phone, other; meeting: call, video, coffee, in_person",
     )
     log.add_argument(
-        "--outcome", choices=["reached", "voicemail", "no_answer"], help="for a call: how it went"
+        "--outcome",
+        choices=["reached", "voicemail", "assistant", "no_answer"],
+        help="for a call: reached the person, left a voicemail, left a message with an "
+        "assistant, or no answer (no message left)",
+    )
+    log.add_argument(
+        "--conversation",
+        action="store_true",
+        help="for a call that reached the person: you had the conversation there and then "
+        "(it is logged as a meeting too); without it the call is a call, not a meeting",
     )
     log.add_argument("--notes", help="anything worth remembering")
     log.add_argument(
         "--referral", action="append", metavar='"NAME|FIRM|POSITION"',
-        help="a person this conversation referred you to (repeatable; a meeting or a call "
-        "that reached the person)",
+        help="a person this conversation referred you to (repeatable; a meeting, or a call "
+        "with --conversation)",
     )  # fmt: skip
     log.add_argument("--today", help="treat this YYYY-MM-DD as today")
     log.set_defaults(handler=_cmd_log)
@@ -588,6 +606,11 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("amount", type=int, help="how many (a whole number from 0)")
     target.add_argument("--period", choices=["week", "month"], default="week")
     target.add_argument("--label", help="how reports name it (default: the metric)")
+    target.add_argument(
+        "--today",
+        help="treat this YYYY-MM-DD as today: the change applies from the week (or month) "
+        "that holds it",
+    )
     target.set_defaults(handler=_cmd_target)
 
     prog = commands.add_parser("progress", help="show a week's progress against your targets")

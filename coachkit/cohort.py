@@ -101,7 +101,11 @@ def stuck_reasons(summary: Mapping[str, Any]) -> list[str]:
     reasons = []
     finished = list(summary.get("recent", []))
     if not summary.get("days_left"):  # the report's own week is over: it counts too
-        weekly = [r for r in summary["scorecard"] if r["period"] == "week" and r["counted"]]
+        weekly = [
+            r
+            for r in summary["scorecard"]
+            if r["period"] == "week" and r.get("judged", r["counted"])
+        ]
         finished.append(
             {
                 "weekly_targets_met": all(r["on_target"] for r in weekly),
@@ -136,6 +140,7 @@ def _participant_figures(summary: Mapping[str, Any], link: str) -> dict[str, Any
             {
                 "metric": str(r["metric"]),
                 "period": str(r["period"]),
+                "month": r.get("month") if isinstance(r.get("month"), str) else None,
                 "target": int(r["target"]),
                 "actual": int(r["actual"]),
                 "on_target": bool(r["on_target"]),
@@ -225,19 +230,24 @@ def render_cohort(summary: Mapping[str, Any]) -> str:
     from .report import _PAGE
 
     e = html.escape
-    metrics: list[tuple[str, str]] = []
+    # A monthly target has one column per calendar month the week touches ("2026-11").
+    metrics: list[tuple[str, str, str | None]] = []
     for row in summary["participants"]:
         for t in row["targets"]:
-            if (t["metric"], t["period"]) not in metrics:
-                metrics.append((t["metric"], t["period"]))
+            key = (t["metric"], t["period"], t.get("month"))
+            if key not in metrics:
+                metrics.append(key)
     head = (
         ["Participant", "Verdict"]
-        + [f"{m.replace('_', ' ')} ({'week' if p == 'week' else 'month'})" for m, p in metrics]
+        + [
+            f"{m.replace('_', ' ')} ({'week' if p == 'week' else (month or 'month')})"
+            for m, p, month in metrics
+        ]
         + ["Outreach", "Replies", "Calls", "Meetings", "Referrals", "Overdue calls", "Network"]
     )
     lines = []
     for row in summary["participants"]:
-        by = {(t["metric"], t["period"]): t for t in row["targets"]}
+        by = {(t["metric"], t["period"], t.get("month")): t for t in row["targets"]}
         cells = []
         for key in metrics:
             t = by.get(key)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ValidationError
+from .schedule import follow_up_day
 from .workbook import Workbook, create_workbook
 
 __all__ = ["PERSONAS", "build_demo_cohort", "build_demo_workbook"]
@@ -53,11 +54,11 @@ PERSONAS: dict[str, _Persona] = {
         outreach=(5, 7),
         skip_week=0.0,
         call_rate=1.0,
-        reply_rate=0.3,
-        reach_rate=0.35,
-        meeting_rate=0.5,
+        reply_rate=0.25,
+        reach_rate=0.3,
+        meeting_rate=0.4,
         referrals=(0, 2),
-        seed=11,
+        seed=18,
     ),
     "behind": _Persona(
         name="Ben Okafor",
@@ -340,14 +341,21 @@ def _play(
                 medium = rng.choice(("video", "coffee", "call"))
                 conversation = (wb.log_activity(contact, "meeting", met, channel=medium), met)
     else:
-        due = sent + dt.timedelta(days=wb.profile.follow_up_days)
+        due = follow_up_day(sent, wb.profile)
         # Most calls are made on the due day; a few slip by a day or two.
         called = due + dt.timedelta(days=rng.choice((0, 0, 0, 1, 2)))
         if called < today and rng.random() < spec.call_rate:
-            outcome = "reached" if rng.random() < spec.reach_rate else "voicemail"
-            call = wb.log_activity(contact, "call", called, outcome=outcome)
-            if outcome == "reached":
-                conversation = (call, called)
+            # Most calls reach an assistant or voicemail: the message is left either way.
+            if rng.random() < spec.reach_rate:
+                outcome = "reached"
+            else:
+                outcome = rng.choice(("voicemail", "voicemail", "assistant"))
+            # Reached, the person sometimes talks there and then; more often a time is set.
+            on_the_call = outcome == "reached" and rng.random() < spec.meeting_rate / 2
+            _call, talk = wb.log_call(contact, called, outcome, conversation=on_the_call)
+            if talk is not None:
+                conversation = (talk, called)
+            elif outcome == "reached":
                 met = called + dt.timedelta(days=rng.randint(3, 8))
                 if rng.random() < spec.meeting_rate and met < today:
                     conversation = (wb.log_activity(contact, "meeting", met, channel="coffee"), met)

@@ -15,7 +15,7 @@ __all__ = ["TABLES", "export_csv", "neutralise_formula", "neutralise_formulas"]
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets
 # (OWASP "CSV injection"); a leading apostrophe makes it plain text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-TABLES = ("profile", "goals", "targets", "firms", "contacts", "activities")
+TABLES = ("profile", "goals", "targets", "target_history", "firms", "contacts", "activities")
 
 
 def neutralise_formula(value: object) -> object:
@@ -66,6 +66,22 @@ def _tables(wb: Workbook) -> dict[str, pd.DataFrame]:
             ),
             "targets": pd.DataFrame(
                 [vars(t) for t in wb.targets], columns=["metric", "period", "amount", "label"]
+            ),
+            # Every change of every target: "since" is the first day it applied (empty:
+            # since always); "removed" marks a target dropped from then on.
+            "target_history": pd.DataFrame(
+                [
+                    {
+                        "metric": t.metric,
+                        "since": t.since.isoformat() if t.since else "",
+                        "period": t.period,
+                        "amount": "" if t.removed else t.amount,
+                        "removed": t.removed,
+                        "label": t.label,
+                    }
+                    for t in wb.target_history()
+                ],
+                columns=["metric", "since", "period", "amount", "removed", "label"],
             ),
             "firms": wb.firms(),
             "contacts": wb.contacts(),

@@ -154,7 +154,9 @@ def _plan(
     # ahead closes a call too). A call still to make sits on its due day, or on today once
     # overdue (the export's first day if today is before it); a closed one keeps the place
     # it was last exported at, else its due day.
-    follow = follow_ups_frame(activities, contacts, max(today, last), profile.follow_up_days)
+    follow = follow_ups_frame(
+        activities, contacts, max(today, last), profile.follow_up_days, profile.skip_weekends
+    )
     known_calls: set[str] = set()
     due_of: dict[str, dt.date] = {}
     rows_of: dict[str, Any] = {}

@@ -30,7 +30,8 @@ from .errors import NotFoundError, ValidationError
 from .firms import firm_key, person_key
 from .schedule import read_activities, read_people
 from .weeks import week_label, week_start_of
-from .workbook import Workbook, parse_date
+from .workbook import CONVERSATION_KINDS, Workbook, parse_date
+from .workbook import is_conversation as _is_conversation
 
 __all__ = [
     "NAMES_PER_CONVERSATION",
@@ -79,15 +80,17 @@ def _conversation(wb: Workbook, conversation_id: int) -> dict[str, Any]:
             f"activity {conversation_id} is a {row['kind']}"
             + (f" ({row['outcome']})" if row["outcome"] else "")
             + ", not a conversation held",
-            hint="referrals come from a meeting or a call that reached the person.",
+            hint="referrals come from a conversation: log it as a meeting (on a call that "
+            "reached the person: `coachkit log --kind call --outcome reached --conversation`).",
         )
     return row
 
 
-def is_conversation(kind: str, outcome: str | None) -> bool:
-    """Whether an activity is a conversation held (PROCESS.md's "meeting"): a meeting, or a
-    call that reached the person. Only a conversation can yield referrals."""
-    return kind == "meeting" or (kind == "call" and outcome == "reached")
+def is_conversation(kind: str, outcome: str | None = None) -> bool:
+    """Whether an activity is a conversation held (PROCESS.md's "meeting"): a meeting the
+    participant logged. Only a conversation can yield referrals. The rule lives in
+    :func:`coachkit.workbook.is_conversation`."""
+    return _is_conversation(kind, outcome)
 
 
 def log_conversation_referrals(
@@ -218,11 +221,8 @@ def referral_tree(wb: Workbook) -> pd.DataFrame:
 
 
 def conversations_frame(activities: pd.DataFrame) -> pd.DataFrame:
-    """Conversations held: meetings and reached calls, at most one per person per day."""
-    kind = activities["kind"]
-    talks = activities[
-        (kind == "meeting") | ((kind == "call") & (activities["outcome"] == "reached"))
-    ]
+    """Conversations held (meetings: :func:`is_conversation`), at most one per person per day."""
+    talks = activities[activities["kind"].isin(CONVERSATION_KINDS)]
     return talks.drop_duplicates(["contact_id", "date"])
 
 
@@ -558,25 +558,38 @@ def log_with_referrals(
     outcome: str | None = None,
     notes: str | None = None,
     referrals: Sequence[Mapping[str, Any]] = (),
+    conversation: bool = False,
+    today: dt.date | str | None = None,
 ) -> tuple[int, list[int]]:
     """Log an activity and the people it referred, in one transaction (all or nothing).
 
-    Referrals are allowed only from a conversation: a ``meeting``, or a ``call`` with
-    outcome ``reached``.
+    Referrals are allowed only from a conversation: a ``meeting`` (a conversation held on a
+    follow-up call is logged with the call in one step: ``conversation=True``).
 
     Returns
     -------
     tuple
         The new activity's id and the referred contacts' ids.
     """
-    if referrals and not is_conversation(kind, outcome):
+    if referrals and not (is_conversation(kind, outcome) or conversation):
         raise ValidationError(
             "referral",
-            "only a conversation (a meeting, or a call that reached the person) can refer you",
+            "only a conversation (a meeting, or a call on which you had the conversation) "
+            "can refer you",
         )
     with wb.transaction():
-        activity_id = wb.log_activity(
-            contact_id, kind, on, channel=channel, outcome=outcome, notes=notes
-        )
-        referred = log_conversation_referrals(wb, activity_id, referrals) if referrals else []
+        if kind == "call":
+            activity_id, meeting_id = wb.log_call(
+                contact_id, on, outcome, conversation=conversation, notes=notes,
+                today=today,
+            )  # fmt: skip
+        else:
+            if conversation:
+                raise ValidationError("conversation", "only a call can hold a conversation")
+            activity_id = wb.log_activity(
+                contact_id, kind, on, channel=channel, outcome=outcome, notes=notes, today=today
+            )
+            meeting_id = activity_id
+        source = meeting_id if meeting_id is not None else activity_id
+        referred = log_conversation_referrals(wb, source, referrals) if referrals else []
     return activity_id, referred

@@ -84,6 +84,11 @@ class Report:
     mosaic: list[dict[str, Any]]
     recent: list[dict[str, Any]] = field(default_factory=list)  # weeks before, oldest first
     coaching: list[str] = field(default_factory=list)
+    # The calendar months the week touches ("2026-11"), oldest first; the funnel's
+    # "closing_month" holds the first one's final figure when there are two.
+    months: list[str] = field(default_factory=list)
+    calls_note: str = ""  # when the first follow-up calls fall due, in a week before any can
+    outreach_day: str = "Sunday"  # the participant's outreach weekday, for the coaching note
 
     def summary(self) -> dict[str, Any]:
         """Return the report as a JSON-serialisable dict (what ``summary.json`` holds)."""
@@ -171,47 +176,44 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
     ValidationError
         On field ``"week"`` or ``"today"`` for a bad value.
     """
-    from . import mentors, network, progress, weeks
+    from . import mentors, network, progress, schedule, weeks
+    from .workbook import WEEKDAYS
 
     today = parse_date(today, "today")
     profile = wb.profile
     week = (week or "").strip() or weeks.week_label(today, profile.week_start)
     start, end = weeks.week_range(week, profile.week_start)
     week = weeks.week_label(start, profile.week_start)  # normalise "2026w48" to "2026-W48"
-    month_start = dt.date(end.year, end.month, 1)
+    months = progress.months_of_week(start, end)
 
     # Read the activities once; every count below is a pure function of these events.
     with wb.snapshot():
-        activities, targets = wb.activities(), wb.targets
+        activities, targets = wb.activities(), wb.target_history()
     events = progress.metric_events(activities)
-    frame = progress.progress_frame(events, targets, week, profile.week_start)
-    scorecard = [
-        {
-            "metric": row["metric"],
-            "label": row["label"] or row["metric"].replace("_", " "),
-            "period": row["period"],
-            "target": int(row["target"]),
-            "actual": int(row["actual"]),
-            "remaining": int(row["remaining"]),
-            "pace_needed": float(row["pace_needed"]),
-            "on_target": bool(row["on_target"]),
-            "streak": int(row["streak"]),
-            "counted": bool(row.get("counted", True)),
-        }
-        for row in frame.to_dict("records")
-    ]
-    funnel_keys = ("outreach", "replies", "calls", "calls_reached", "voicemails", "meetings",
-                   "referrals", "new_contacts")  # fmt: skip
+    first_due = schedule.first_call_due(
+        activities[activities["date"] <= dt.datetime.combine(end, dt.time())],
+        profile.follow_up_days,
+        profile.skip_weekends,
+    )
+    frame = progress.progress_frame(
+        events, targets, week, profile.week_start, today=today, first_call_due=first_due
+    )
+    scorecard = [_scorecard_row(row) for row in frame.to_dict("records")]
+    funnel_keys = ("outreach", "replies", "calls", "calls_reached", "voicemails",
+                   "assistant_messages", "meetings", "referrals", "new_contacts")  # fmt: skip
     first_day = activities["date"].min().date() if len(activities) else start
+    spans = {
+        "week": (start, end),
+        "month": (months[-1][0], end),
+        "total": (min(first_day, start), end),
+    }
+    if len(months) == 2:  # the closing month, whole: every event counts in its own month
+        spans["closing_month"] = months[0]
     funnel = {
         name: {
             k: int(v) for k, v in progress.count_events(events, a, b).items() if k in funnel_keys
         }
-        for name, (a, b) in {
-            "week": (start, end),
-            "month": (month_start, end),
-            "total": (min(first_day, start), end),
-        }.items()
+        for name, (a, b) in spans.items()
     }
 
     next_label = weeks.week_label(end + dt.timedelta(days=1), profile.week_start)
@@ -241,17 +243,51 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
         plan=plan,
         network=_jsonable(net),
         mosaic=mosaic,
-        recent=_recent_weeks(events, targets, start, profile.week_start, first_day),
+        recent=_recent_weeks(events, targets, start, profile.week_start, first_day, first_due),
+        months=[f"{first:%Y-%m}" for first, _ in months],
+        calls_note=progress.calls_not_due_note(frame),
+        outreach_day=WEEKDAYS[profile.outreach_weekday],
     )
     report.coaching = coaching_note(report, has_goals=not profile.goals.is_empty())
     return report
+
+
+def _scorecard_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One scorecard row as JSON values: a monthly target has one row per calendar month
+    the week touches, each naming its ``month`` ("2026-11")."""
+    month = row.get("month")
+    due = row.get("due_from")
+    return {
+        "metric": row["metric"],
+        "label": row["label"] or row["metric"].replace("_", " "),
+        "period": row["period"],
+        "month": month if isinstance(month, str) else None,
+        "complete": bool(row["complete"]),
+        "target": int(row["target"]),
+        "actual": int(row["actual"]),
+        "remaining": int(row["remaining"]),
+        "pace_needed": float(row["pace_needed"]),
+        "weeks_left": int(row["weeks_left"]),
+        "on_target": bool(row["on_target"]),
+        "streak": int(row["streak"]),
+        "counted": bool(row.get("counted", True)),
+        "judged": bool(row.get("judged", True)),
+        "due_from": due.isoformat() if isinstance(due, dt.date) else None,
+        "period_start": _date_str(row["period_start"]),
+        "period_end": _date_str(row["period_end"]),
+    }
 
 
 RECENT_WEEKS = 4
 
 
 def _recent_weeks(
-    events: Any, targets: list[Any], start: dt.date, week_start: int, first_day: dt.date
+    events: Any,
+    targets: list[Any],
+    start: dt.date,
+    week_start: int,
+    first_day: dt.date,
+    first_due: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """The weeks before the report's (since the first activity): targets met? outreach sent?"""
     from . import progress, weeks
@@ -262,8 +298,12 @@ def _recent_weeks(
         first, last = weeks.week_range(label, week_start)
         if last < first_day:  # before the participant started: not a missed week
             continue
-        frame = progress.progress_frame(events, targets, label, week_start)
-        weekly = frame[(frame["period"] == "week") & frame["counted"]]
+        # Each past week against the targets in force then (a change made today does not
+        # rewrite it), and a calls target only once a follow-up could be due.
+        frame = progress.progress_frame(
+            events, targets, label, week_start, first_call_due=first_due
+        )
+        weekly = frame[(frame["period"] == "week") & frame["judged"]]
         counts = progress.count_events(events, first, last)
         rows.append(
             {
@@ -280,7 +320,7 @@ def _plan(wb: Workbook, today: dt.date, end: dt.date, next_week: str) -> dict[st
     """Next week's plan: calls due (from today to next week's end), overdue, sessions, mentors."""
     from . import mentors, schedule
 
-    upcoming = schedule.weekly_plan(wb, next_week)
+    upcoming = schedule.weekly_plan(wb, next_week, today=today)
     follow = schedule.follow_ups(wb, today)
     horizon = upcoming.end
     due = follow[(follow["status"] == "open") & (follow["due"] <= horizon)].sort_values(
@@ -362,23 +402,49 @@ def coaching_note(report: Report, *, has_goals: bool = True) -> list[str]:
             "request for a short conversation)."
         )
     new = rows.get("new_contacts")
-    if new and not new["on_target"]:
-        when = "this Sunday" if report.days_left else "on Sunday"
-        notes.append(
-            f"Outreach is {_n(new['remaining'], 'new contact')} short this week. Keep {when}'s "
-            "session: a quiet hour, a few sincere messages asking for information, not a job."
+    day = report.outreach_day
+    if new and new["period"] == "week" and not new["on_target"]:
+        first = dt.date.fromisoformat(report.week_start)
+        today = dt.date.fromisoformat(report.today)
+        ahead = any(
+            (first + dt.timedelta(days=n)).strftime("%A") == day
+            and first + dt.timedelta(days=n) >= today
+            for n in range(7)
         )
+        short = _n(new["remaining"], "new contact")
+        if ahead:
+            notes.append(
+                f"Outreach is {short} short so far this week. Keep this {day}'s session: a "
+                "quiet hour, a few sincere messages asking for information, not a job."
+            )
+        else:
+            notes.append(
+                f"Outreach fell {short} short this week. Keep next {day}'s session: a quiet "
+                "hour, a few sincere messages asking for information, not a job."
+            )
     calls = rows.get("calls")
-    if calls and not calls["on_target"] and not overdue:
+    if calls and calls["period"] == "week" and not calls.get("judged", True):
+        if report.calls_note:  # when the first calls fall due, not a shortfall
+            notes.append(report.calls_note)
+    elif calls and not calls["on_target"] and not overdue:
+        if report.days_left:
+            lead = f"{_n(calls['remaining'], 'call').capitalize()} to go this week."
+        else:
+            lead = f"The week ended {_n(calls['remaining'], 'call')} short."
         notes.append(
-            f"{_n(calls['remaining'], 'call').capitalize()} to go this week. Calls feel hardest; "
-            "script the voicemail beforehand and they get easier."
+            f"{lead} Calls feel hardest; script the voicemail beforehand and they get easier."
         )
-    meetings = rows.get("meetings")
-    if meetings and not meetings["on_target"]:
+    for row in report.scorecard:
+        if row["metric"] != "meetings" or row["period"] != "month" or row["on_target"]:
+            continue
+        month = dt.date.fromisoformat(row["period_start"]).strftime("%B")
+        if row["complete"]:
+            lead = f"Meetings: {row['actual']} of {row['target']} in {month}, now closed."
+        else:
+            lead = f"Meetings: {row['actual']} of {row['target']} so far in {month}."
         notes.append(
-            f"Meetings: {meetings['actual']} of {meetings['target']} this month. Every reply and "
-            "every call that reaches someone is a chance to ask for a short conversation."
+            f"{lead} Every reply and every call that reaches someone is a chance to ask for "
+            "a short conversation."
         )
     net = report.network
     conversations = int(net.get("conversations") or 0)
@@ -397,9 +463,9 @@ def coaching_note(report: Report, *, has_goals: bool = True) -> list[str]:
     open_firms = [f for f in report.mosaic if f["status"] == "no contact yet"]
     if open_firms:
         notes.append(
-            f"{_n(len(open_firms), 'target firm')} in your mosaic "
+            f"{_n(len(open_firms), 'target firm').capitalize()} in your mosaic "
             f"{'has' if len(open_firms) == 1 else 'have'} no contact yet: look for someone "
-            "there when you research for Sunday."
+            f"there when you research for {day}'s outreach."
         )
     if not notes or report.verdict == "on track":
         notes.insert(
@@ -442,12 +508,20 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
 
 
 def render_scorecard(report: Report) -> str:
-    """The scorecard: each target, this week or month to date, streak and pace needed."""
+    """The scorecard: each target, this week or each month the week touches, streak, pace."""
+    from .progress import period_name
+
     rows = []
     for r in report.scorecard:
-        period = "this week" if r["period"] == "week" else "month to date"
-        pace = "" if r["on_target"] else f"{r['pace_needed']:g} a week"
-        mark = "✔" if r["on_target"] else "…" if report.days_left else "✘"
+        period, pace = period_name(r), ""
+        if r["on_target"]:
+            mark = "✔"
+        elif r.get("counted", True) and not r.get("judged", True):
+            mark = "not due yet"
+        elif r.get("complete", not report.days_left):
+            mark = "✘"  # the period is over: nothing left to pace
+        else:
+            mark, pace = "…", f"{r['pace_needed']:g} a week"
         rows.append([r["label"], period, r["actual"], r["target"], mark, r["streak"], pace])
     status = "so far, " if report.days_left and report.verdict != "on track" else ""
     left = f" ({_n(report.days_left, 'day')} of the week left)" if report.days_left else ""
@@ -460,6 +534,7 @@ def render_scorecard(report: Report) -> str:
             rows,
             "scorecard",
         )
+        + (f"<p>{_e(report.calls_note)}</p>" if report.calls_note else "")
     )
 
 
@@ -469,6 +544,7 @@ _FUNNEL_STEPS = (
     ("calls", "Calls made"),
     ("calls_reached", "…reached the person"),
     ("voicemails", "…left a voicemail"),
+    ("assistant_messages", "…left a message with an assistant"),
     ("meetings", "Meetings held"),
     ("referrals", "Referrals gained"),
 )
@@ -477,25 +553,34 @@ _FUNNEL_STEPS = (
 def render_funnel(report: Report) -> str:
     """The funnel table (week, month to date, since the start) and its chart."""
     f = report.funnel
-    rows = [[label, f["week"][k], f["month"][k], f["total"][k]] for k, label in _FUNNEL_STEPS]
+    # A week spanning two months shows both: the closing month whole, the new one to date.
+    month_names = [dt.date.fromisoformat(m + "-01").strftime("%B") for m in report.months]
+    columns = ["week"] + (["closing_month"] if "closing_month" in f else []) + ["month", "total"]
+    headers = ["Step", "This week"]
+    if "closing_month" in f and len(month_names) == 2:
+        headers += [f"{month_names[0]} (final)", f"{month_names[1]} to date"]
+    else:
+        headers += ["Month to date"]
+    headers += ["Since the start"]
+    rows = [[label] + [f[c].get(k, 0) for c in columns] for k, label in _FUNNEL_STEPS]
     fig, ax = _figure(6.5, 2.6)
     labels = [label for _, label in _FUNNEL_STEPS][::-1]
     ax.barh(
         labels,
-        [f["total"][k] for k, _ in _FUNNEL_STEPS][::-1],
+        [f["total"].get(k, 0) for k, _ in _FUNNEL_STEPS][::-1],
         color="#7aa6c2",
         label="since the start",
     )
     ax.barh(
         labels,
-        [f["month"][k] for k, _ in _FUNNEL_STEPS][::-1],
+        [f["month"].get(k, 0) for k, _ in _FUNNEL_STEPS][::-1],
         color="#2f6690",
         label="month to date",
     )
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    return _table(["Step", "This week", "Month to date", "Since the start"], rows, "funnel") + _png(
+    return _table(headers, rows, "funnel") + _png(
         fig, "The funnel: outreach, replies, calls, meetings and referrals"
     )
 

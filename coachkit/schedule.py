@@ -4,16 +4,20 @@ The rules (defaults from PROCESS.md, each a profile setting):
 
 * Only the **initial** outreach to a person (their first-ever outreach activity) creates a
   follow-up call, due ``profile.follow_up_days`` (9) calendar days later: a Sunday send gives a
-  Tuesday call. A later outreach to the same person does not create another follow-up, even
-  after the first one closed: one thread per person keeps the plan free of duplicates (log
-  a call directly if you want to try again).
+  Tuesday call. A due day that falls on a Saturday or Sunday moves to the next Monday
+  (``profile.skip_weekends``, on by default): nobody is at their desk to take the call.
+  A later outreach to the same person does not create another follow-up, even after the
+  first one closed: one thread per person keeps the plan free of duplicates (log a call
+  directly if you want to try again).
 * The follow-up closes at the first of these on or after the outreach day (and on or before
   ``today``): a **reply** or a **meeting** (status ``cancelled``: the call is no longer
-  needed), or a **call made** that reached them or left a voicemail (status ``done``). A call
-  with outcome ``no_answer`` does not close it: the method says always leave a message, so
-  the call is still to be made.
+  needed), or a **call made** that reached them or left a message, on their voicemail or
+  with an assistant (status ``done``). A call with outcome ``no_answer`` does not close it:
+  the method says always leave a message, so the call is still to be made.
 * An open follow-up whose due day is before ``today`` is ``overdue`` by ``today - due``
-  days; one due today or later is ``open``.
+  days (a call due Tuesday and not made is overdue on Wednesday); one due today or later is
+  ``open``. A plan made as of ``today`` puts an overdue call of its week on ``today``
+  (:func:`call_day`), not on the past day it was due.
 
 The pure functions take DataFrames shaped like :meth:`Workbook.activities` and
 :meth:`Workbook.contacts`; the thin wrappers take a :class:`~coachkit.workbook.Workbook`.
@@ -31,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from .weeks import week_label, week_range
-from .workbook import WEEKDAYS, Profile, Target, Workbook, parse_date
+from .workbook import CALLS_MADE, WEEKDAYS, Profile, Target, Workbook, parse_date
 
 __all__ = [
     "CLOSING_CALL_OUTCOMES",
@@ -39,7 +43,11 @@ __all__ = [
     "Session",
     "WeeklyPlan",
     "assign_call_slots",
+    "call_day",
     "call_session",
+    "first_call_due",
+    "follow_up_day",
+    "follow_up_due",
     "follow_ups",
     "follow_ups_frame",
     "format_plan",
@@ -51,7 +59,7 @@ __all__ = [
 ]
 
 # A call that left a message counts as made; one nobody answered does not (leave a message).
-CLOSING_CALL_OUTCOMES = ("reached", "voicemail")
+CLOSING_CALL_OUTCOMES = CALLS_MADE
 FOLLOW_UP_COLUMNS = [
     "contact_id", "contact", "firm", "phone", "outreach_id", "outreach_date", "due", "status",
     "closed_by", "closed_on", "days_overdue",
@@ -96,11 +104,68 @@ def read_people(wb: Workbook) -> pd.DataFrame:
     return _cached(wb, "people", wb.people)
 
 
+def follow_up_due(
+    outreach: pd.Series, follow_up_days: int = 9, skip_weekends: bool = True
+) -> pd.Series:
+    """The due day of the follow-up call of each outreach date (datetime64 in, datetime64 out).
+
+    ``follow_up_days`` later, moved to the Monday after when that falls on a Saturday or
+    Sunday and ``skip_weekends`` is set. The one place this rule lives.
+
+    Examples
+    --------
+    >>> days = pd.Series(pd.to_datetime(["2026-11-22", "2026-11-26", "2026-11-27"]))
+    >>> [d.date().isoformat() for d in follow_up_due(days)]
+    ['2026-12-01', '2026-12-07', '2026-12-07']
+    >>> [d.date().isoformat() for d in follow_up_due(days, skip_weekends=False)]
+    ['2026-12-01', '2026-12-05', '2026-12-06']
+    """
+    due = outreach + pd.Timedelta(days=follow_up_days)
+    if skip_weekends and len(due):
+        weekday = due.dt.day_of_week
+        due = due + pd.to_timedelta((7 - weekday).where(weekday >= 5, 0), unit="D")
+    return due
+
+
+def follow_up_day(sent: dt.date, profile: Profile) -> dt.date:
+    """The due day of the follow-up call of an outreach sent on ``sent`` (one date)."""
+    due = follow_up_due(pd.Series([pd.Timestamp(sent)]), profile.follow_up_days,
+                        profile.skip_weekends)  # fmt: skip
+    return due.iloc[0].date()
+
+
+def first_call_due(
+    activities: pd.DataFrame, follow_up_days: int = 9, skip_weekends: bool = True
+) -> dt.date | None:
+    """The day the participant's first follow-up call falls due (None before any outreach).
+
+    Before that day no follow-up can be due, so a calls target cannot yet be judged.
+    """
+    sent = activities.loc[activities["kind"] == "outreach", "date"]
+    if sent.empty:
+        return None
+    first = pd.Series([sent.min()])
+    return follow_up_due(first, follow_up_days, skip_weekends).iloc[0].date()
+
+
+def call_day(due: dt.date, status: str, today: dt.date | None) -> dt.date:
+    """The day a follow-up call sits on in a plan made as of ``today``.
+
+    Its due day, unless it is overdue as of ``today``: then ``today`` (a call due Tuesday
+    and not made is owed on Thursday, not on the past Tuesday). Without ``today``, its due
+    day.
+    """
+    if today is not None and status == "overdue" and due < today:
+        return today
+    return due
+
+
 def follow_ups_frame(
     activities: pd.DataFrame,
     contacts: pd.DataFrame,
     today: dt.date,
     follow_up_days: int = 9,
+    skip_weekends: bool = True,
 ) -> pd.DataFrame:
     """Return one row per initial outreach with the state of its follow-up call on ``today``.
 
@@ -117,6 +182,8 @@ def follow_ups_frame(
         log answers "what was overdue on Monday?".
     follow_up_days
         Days from the initial outreach to the call.
+    skip_weekends
+        Move a due day that falls on a weekend to the next Monday (:func:`follow_up_due`).
 
     Returns
     -------
@@ -151,7 +218,7 @@ def follow_ups_frame(
         columns={"id": "contact_id", "name": "contact"}
     )
     out = out.merge(people, on="contact_id", how="left")
-    out["due"] = out["outreach_date"] + pd.Timedelta(days=follow_up_days)
+    out["due"] = follow_up_due(out["outreach_date"], follow_up_days, skip_weekends)
     closed = out["closed_by"].notna()
     late = ~closed & (out["due"] < stamp)
     status = pd.Series("open", index=out.index, dtype="object")
@@ -178,7 +245,10 @@ def follow_ups(wb: Workbook, today: dt.date | str) -> pd.DataFrame:
     day = parse_date(today, "today")
     with wb.snapshot():
         activities, contacts = read_activities(wb, day), read_people(wb)
-    return follow_ups_frame(activities, contacts, day, wb.profile.follow_up_days)
+    profile = wb.profile
+    return follow_ups_frame(
+        activities, contacts, day, profile.follow_up_days, profile.skip_weekends
+    )
 
 
 @dataclass(frozen=True)
@@ -229,6 +299,7 @@ class WeeklyPlan:
     end: dt.date
     sessions: list[Session] = field(default_factory=list)
     overdue: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
+    as_of: dt.date | None = None  # the day ``overdue`` is worked out for
 
     def to_frame(self) -> pd.DataFrame:
         """Return the sessions as a table: day, time, kind, title, details, contact_id, status."""
@@ -386,6 +457,7 @@ def plan_week(
     new_contacts_target: int = 5,
     include_closed: bool = False,
     voicemails: Mapping[int, str] | None = None,
+    today: dt.date | None = None,
 ) -> WeeklyPlan:
     """Build the plan of ``week`` from follow-up tables (the pure core of :func:`weekly_plan`).
 
@@ -396,7 +468,9 @@ def plan_week(
     profile
         The participant's schedule settings (weekdays, times, goals).
     follow_ups_at_end, follow_ups_at_start
-        :func:`follow_ups_frame` computed as of the week's last day and as of its first day.
+        :func:`follow_ups_frame` computed as of the week's last day (or ``today``, if it
+        falls earlier) and as of the day overdue calls are listed for (the week's first
+        day, or ``today``).
     new_contacts_target
         How many initial outreach messages the outreach session should send.
     include_closed
@@ -405,6 +479,9 @@ def plan_week(
     voicemails
         The participant's saved voicemail scripts by contact id
         (:meth:`Workbook.voicemail_drafts`), shown with each call.
+    today
+        The day the plan is made. A call of this week that is overdue by then is planned
+        on ``today`` (:func:`call_day`). None plans every call on its due day.
     """
     start, end = week_range(week, profile.week_start)
     sessions: list[Session] = []
@@ -444,20 +521,29 @@ def plan_week(
     in_week = follow_ups_at_end[
         (due >= pd.Timestamp(start)) & (due <= pd.Timestamp(end))
     ].reset_index(drop=True)
+    moves = today if today is not None and start <= today <= end else None
     for row in in_week.itertuples(index=False):  # one row per call this week: a handful
         cancelled_first = row.status == "cancelled" and row.closed_on <= row.due
         if cancelled_first and not include_closed:
             continue
         script = (voicemails or {}).get(int(row.contact_id))
-        sessions.append(call_session(row, profile, row.due, script))
+        day = call_day(row.due, row.status, moves)
+        sessions.append(call_session(row, profile, day, script))
     sessions = assign_call_slots(sessions)
     sessions.sort(key=lambda s: (s.day, s.time, s.kind != "research", s.title))
     overdue = follow_ups_at_start[follow_ups_at_start["status"] == "overdue"].reset_index(drop=True)
+    as_of = start if today is None else today
     return WeeklyPlan(week=week_label(start, profile.week_start), start=start, end=end,
-                      sessions=sessions, overdue=overdue)  # fmt: skip
+                      sessions=sessions, overdue=overdue, as_of=as_of)  # fmt: skip
 
 
-def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> WeeklyPlan:
+def weekly_plan(
+    wb: Workbook,
+    week: str,
+    *,
+    include_closed: bool = False,
+    today: dt.date | str | None = None,
+) -> WeeklyPlan:
     """Return the plan of ``week`` (named like ``"2026-W48"``) for the workbook.
 
     The plan holds a research block on ``profile.research_weekday`` at ``research_time``, the
@@ -465,7 +551,9 @@ def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> Wee
     follow-up call falling due that week at ``call_time`` with the contact, their phone and
     the voicemail script. A call cancelled before its due day (a reply came first) is left
     out unless ``include_closed``; a call already made stays, with status ``"done"``.
-    ``plan.overdue`` lists the follow-ups already overdue when the week starts.
+    ``plan.overdue`` lists the follow-ups overdue as of ``today`` (a call due Tuesday and not
+    made is overdue on Thursday), or as of the week's first day without ``today``; a call of
+    the week that is overdue by ``today`` is planned on ``today``.
 
     Raises
     ------
@@ -474,12 +562,15 @@ def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> Wee
     """
     profile = wb.profile
     start, end = week_range(week, profile.week_start)
+    day = None if today is None else parse_date(today, "today")
     with wb.snapshot():
-        activities, contacts = read_activities(wb, end), read_people(wb)
+        activities, contacts = read_activities(wb), read_people(wb)
         targets = {t.metric: t for t in wb.targets}
         voicemails = wb.voicemail_drafts()
-    at_end = follow_ups_frame(activities, contacts, end, profile.follow_up_days)
-    at_start = follow_ups_frame(activities, contacts, start, profile.follow_up_days)
+    rules = (profile.follow_up_days, profile.skip_weekends)
+    last = end if day is None else min(end, day)
+    at_end = follow_ups_frame(activities, contacts, last, *rules)
+    at_start = follow_ups_frame(activities, contacts, start if day is None else day, *rules)
     return plan_week(
         week,
         profile,
@@ -488,6 +579,7 @@ def weekly_plan(wb: Workbook, week: str, *, include_closed: bool = False) -> Wee
         new_contacts_target=weekly_outreach(targets.values()),
         include_closed=include_closed,
         voicemails=voicemails,
+        today=day,
     )
 
 
@@ -511,7 +603,8 @@ def format_plan(plan: WeeklyPlan) -> str:
             for detail in session.details.splitlines()[1:]:
                 lines.append(f"{'':30}{detail}")
     if len(plan.overdue):
-        lines += ["", f"Overdue follow-up calls (as of {_day(plan.start)}): make them first"]
+        as_of = plan.as_of or plan.start
+        lines += ["", f"Overdue follow-up calls (as of {_day(as_of)}): make them first"]
         for row in plan.overdue.itertuples(index=False):
             late = f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} late"
             phone = row.phone or "no number on file"

@@ -27,14 +27,18 @@ from .firms import firm_key, person_key
 
 __all__ = [
     "ACTIVITY_KINDS",
+    "CALLS_MADE",
     "CALL_OUTCOMES",
     "CONTACT_FIELDS",
+    "CONVERSATION_KINDS",
     "WORKBOOK_FILE",
     "Goals",
     "Profile",
     "Target",
     "Workbook",
+    "check_not_future",
     "create_workbook",
+    "is_conversation",
     "open_workbook",
     "parse_date",
 ]
@@ -44,7 +48,13 @@ BACKUP_DIR = "backups"
 SCHEMA_VERSION = _schema.SCHEMA_VERSION
 
 ACTIVITY_KINDS = ("outreach", "reply", "call", "meeting", "referral")
-CALL_OUTCOMES = ("reached", "voicemail", "no_answer")
+# How a call went: it reached the person, left a message on their voicemail or with their
+# assistant (the method's common case), or nobody answered (no message left).
+CALL_OUTCOMES = ("reached", "voicemail", "assistant", "no_answer")
+# A call made: it reached the person or left a message. One nobody answered is still owed.
+CALLS_MADE = ("reached", "voicemail", "assistant")
+# The activities that are a conversation held (see is_conversation): meetings only.
+CONVERSATION_KINDS = ("meeting",)
 OUTREACH_CHANNELS = ("email", "linkedin", "phone", "other")
 MEETING_CHANNELS = ("call", "video", "coffee", "in_person", "other")
 CONTACT_FIELDS = (
@@ -53,6 +63,7 @@ CONTACT_FIELDS = (
 )  # fmt: skip
 GOAL_KINDS = ("industries", "roles", "locations")
 MAX_GOALS = 5
+_ALWAYS = "0001-01-01"  # target_changes.since of a target in force since always
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -78,6 +89,31 @@ def parse_date(value: object, field_name: str = "date") -> dt.date:
     )
 
 
+def check_not_future(day: dt.date, today: dt.date | None, field_name: str = "date") -> None:
+    """Refuse an activity dated after ``today`` (the one rule the forms and the CLI share).
+
+    A plan and a scorecard that count what has not happened yet would mislead; the
+    participant logs it on the day it happens. ``today`` None checks nothing.
+    """
+    if today is not None and day > today:
+        raise ValidationError(
+            field_name,
+            f"{day.isoformat()} is still to come (today is {today.isoformat()})",
+            hint="log it once it has happened.",
+        )
+
+
+def is_conversation(kind: str, outcome: str | None = None) -> bool:
+    """Whether an activity is a conversation held: a ``meeting`` the participant logged.
+
+    A follow-up call that reached the person is a call, not a meeting: a conversation held
+    on that call is logged as a meeting too (``channel="call"``), in the same step. Only a
+    conversation counts as a meeting and can yield referrals. ``outcome`` is accepted for
+    callers that pass a call's outcome; it does not make a call a conversation.
+    """
+    return kind in CONVERSATION_KINDS
+
+
 @dataclass(frozen=True)
 class Goals:
     """Step 1 of the method: what the participant is aiming at, each list ranked (best first)."""
@@ -93,12 +129,19 @@ class Goals:
 
 @dataclass(frozen=True)
 class Target:
-    """A numeric target: ``amount`` of ``metric`` per ``period`` ("week" or "month")."""
+    """A numeric target: ``amount`` of ``metric`` per ``period`` ("week" or "month").
+
+    In a target history (:meth:`Workbook.target_history`), ``since`` is the first day of the
+    period from which the target applies (None: since always), and ``removed`` marks that
+    the target was removed from then on.
+    """
 
     metric: str
     period: str
     amount: int
     label: str = ""
+    since: dt.date | None = None
+    removed: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +158,7 @@ class Profile:
     call_time: str = "10:00"
     timezone: str = ""  # empty = floating local time in calendar exports
     phone: str = ""  # the call-back number every voicemail gives
+    skip_weekends: bool = True  # a follow-up falling on Saturday or Sunday moves to Monday
     goals: Goals = field(default_factory=Goals)
 
 
@@ -147,6 +191,10 @@ def _validate_profile_value(name: str, value: Any) -> Any:
                 name, f"{value!r} is not a time", hint="write it as HH:MM."
             ) from None
         return str(value)
+    if name == "skip_weekends":
+        if not isinstance(value, bool | int) or value not in (0, 1):
+            raise ValidationError(name, f"{value!r} is not yes or no", hint="use True or False.")
+        return int(bool(value))
     if name == "timezone":
         if value:
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -291,7 +339,9 @@ class Workbook:
         row = self._conn.execute(
             f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM profile WHERE id = 1"  # noqa: S608 - fixed names
         ).fetchone()
-        return Profile(**dict(zip(_PROFILE_COLUMNS, row, strict=True)), goals=self.goals)
+        values = dict(zip(_PROFILE_COLUMNS, row, strict=True))
+        values["skip_weekends"] = bool(values["skip_weekends"])
+        return Profile(**values, goals=self.goals)
 
     def update_profile(self, **settings: Any) -> Profile:
         """Change profile settings (``name``, ``week_start``, ``follow_up_days``...).
@@ -369,8 +419,82 @@ class Workbook:
         ).fetchall()
         return [Target(*row) for row in rows]
 
-    def set_target(self, metric: str, amount: int, period: str = "week", label: str = "") -> Target:
+    def target_history(self) -> list[Target]:
+        """Every change of every target, oldest first within a metric (see :class:`Target`).
+
+        Metrics come in the order of :attr:`targets`, then removed ones by name.
+        """
+        order = {t.metric: n for n, t in enumerate(self.targets)}
+        rows = self._conn.execute(
+            "SELECT metric, period, amount, label, since FROM target_changes"
+        ).fetchall()
+        changes = [
+            Target(
+                metric,
+                period,
+                0 if amount is None else int(amount),
+                label,
+                since=None if since == _ALWAYS else dt.date.fromisoformat(since),
+                removed=amount is None,
+            )
+            for metric, period, amount, label, since in rows
+        ]
+        return sorted(
+            changes,
+            key=lambda t: (order.get(t.metric, len(order)), t.metric, t.since or dt.date.min),
+        )
+
+    def _since(self, period: str, today: dt.date | str | None) -> str:
+        """The first day of the ``period`` that holds ``today`` (ISO), or "always" for None."""
+        if today is None:
+            return _ALWAYS
+        from .weeks import month_range, week_start_of
+
+        day = parse_date(today, "today")
+        first = (
+            week_start_of(day, self.profile.week_start)
+            if period == "week"
+            else (month_range(day)[0])
+        )
+        return first.isoformat()
+
+    def _record_change(
+        self, conn: sqlite3.Connection, metric: str, since: str, values: tuple[Any, ...]
+    ) -> None:
+        """Record that ``metric`` is ``values`` (period, amount, label) from ``since`` on.
+
+        A later change recorded before (under a later "today") gives way: the newest word is
+        the one that holds from ``since`` on.
+        """
+        if since == _ALWAYS:
+            conn.execute("DELETE FROM target_changes WHERE metric = ?", (metric,))
+        else:
+            conn.execute(
+                "DELETE FROM target_changes WHERE metric = ? AND since >= ?", (metric, since)
+            )
+        conn.execute(
+            "INSERT INTO target_changes (metric, since, period, amount, label) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (metric, since, *values),
+        )
+
+    def set_target(
+        self,
+        metric: str,
+        amount: int,
+        period: str = "week",
+        label: str = "",
+        *,
+        today: dt.date | str | None = None,
+    ) -> Target:
         """Add or change a target ("new_contacts", "calls", "meetings", or one of your own).
+
+        Parameters
+        ----------
+        today
+            The day the change is made: it applies from the first day of the period (week
+            or month) that holds it; earlier periods keep the target in force then. None
+            sets the target for every period, as if it had always been so (a new workbook).
 
         Raises
         ------
@@ -389,7 +513,9 @@ class Workbook:
             )
         if period not in ("week", "month"):
             raise ValidationError(f"target {metric}", f"period {period!r} is not week or month")
+        since = self._since(period, today)
         with self.transaction() as conn:
+            self._record_change(conn, metric, since, (period, amount, label))
             conn.execute(
                 "INSERT INTO targets (metric, period, amount, label, position) "
                 "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM targets)) "
@@ -397,12 +523,27 @@ class Workbook:
                 "amount = excluded.amount, label = excluded.label",
                 (metric, period, amount, label),
             )
-        return Target(metric, period, amount, label)
+        return Target(
+            metric,
+            period,
+            amount,
+            label,
+            since=None if since == _ALWAYS else (dt.date.fromisoformat(since)),
+        )
 
-    def remove_target(self, metric: str) -> None:
-        """Remove a target by its metric name."""
+    def remove_target(self, metric: str, *, today: dt.date | str | None = None) -> None:
+        """Remove a target by its metric name, from the period that holds ``today`` on
+        (None: from every period, as if it had never been set)."""
+        current = {t.metric: t for t in self.targets}.get(metric)
         with self.transaction() as conn:
             conn.execute("DELETE FROM targets WHERE metric = ?", (metric,))
+            if current is None:
+                return
+            since = self._since(current.period, today)
+            if since == _ALWAYS:
+                conn.execute("DELETE FROM target_changes WHERE metric = ?", (metric,))
+            else:
+                self._record_change(conn, metric, since, (current.period, None, current.label))
 
     # -- firms ----------------------------------------------------------------------------------
     def _firm_id(self, conn: sqlite3.Connection, name: str | None) -> int | None:
@@ -738,6 +879,7 @@ class Workbook:
         notes: str | None = None,
         parent_id: int | None = None,
         related_contact_id: int | None = None,
+        today: dt.date | str | None = None,
     ) -> int:
         """Record one dated event with a contact and return its id.
 
@@ -754,21 +896,69 @@ class Workbook:
             For outreach: email, linkedin, phone, other. For a meeting: call, video, coffee,
             in_person, other.
         outcome
-            For a call: reached, voicemail or no_answer.
+            For a call: reached, voicemail, assistant (a message left with an assistant) or
+            no_answer.
         parent_id
             For a referral: the conversation (call or meeting) that produced it.
         related_contact_id
             For a referral: the person who was referred.
+        today
+            The day it is logged: an activity dated after it is refused
+            (:func:`check_not_future`). None checks nothing (imports, demos).
 
         Raises
         ------
         ValidationError, NotFoundError
             Naming the bad field; nothing is written.
         """
+        if today is not None:
+            check_not_future(parse_date(on, "date"), parse_date(today, "today"))
         with self.transaction() as conn:
             return self._insert_activity(
                 conn, contact_id, kind, on, channel, outcome, notes, parent_id, related_contact_id
             )
+
+    def log_call(
+        self,
+        contact_id: int,
+        on: dt.date | str,
+        outcome: str | None,
+        *,
+        conversation: bool = False,
+        notes: str | None = None,
+        today: dt.date | str | None = None,
+    ) -> tuple[int, int | None]:
+        """Record a call and, when the person had the conversation there and then, the meeting.
+
+        A call that reached the person is a call; the conversation held on it is a meeting
+        (``channel="call"``). Logging both in one step records both, in one transaction.
+
+        Returns
+        -------
+        tuple
+            The call's id and the meeting's id (None without a conversation).
+
+        Raises
+        ------
+        ValidationError
+            If ``conversation`` is set on a call that did not reach the person.
+        """
+        if conversation and outcome != "reached":
+            raise ValidationError(
+                "conversation",
+                "a conversation needs a call that reached the person",
+                hint="choose the outcome 'reached', or log the call alone.",
+            )
+        with self.transaction():
+            call = self.log_activity(
+                contact_id, "call", on, outcome=outcome, notes=notes, today=today
+            )
+            meeting = (
+                self.log_activity(contact_id, "meeting", on, channel="call", today=today)
+                if conversation
+                else None
+            )
+        return call, meeting
 
     def _insert_activity(
         self,
@@ -928,11 +1118,11 @@ class Workbook:
 
     def conversations_by_firm(self) -> pd.DataFrame:
         """``firm_id`` and ``conversations``: how many people there one has talked to
-        (a meeting, or a call that reached them)."""
+        (a meeting: see :func:`is_conversation`)."""
         return self.query(
             "SELECT c.firm_id, COUNT(DISTINCT a.contact_id) AS conversations "
             "FROM activities a JOIN contacts c ON c.id = a.contact_id "
-            "WHERE a.kind = 'meeting' OR (a.kind = 'call' AND a.outcome = 'reached') "
+            "WHERE a.kind = 'meeting' "
             "GROUP BY c.firm_id"
         )
 

@@ -34,7 +34,7 @@ class ScheduleForm(_Form):
     save_text = "Save my schedule"
     _DAYS: ClassVar[list[tuple[str, int]]] = [(day, index) for index, day in enumerate(WEEKDAYS)]
     _FIELDS = ("week_start", "outreach_weekday", "outreach_time", "follow_up_days",
-               "call_time", "research_weekday", "research_time")  # fmt: skip
+               "skip_weekends", "call_time", "research_weekday", "research_time")  # fmt: skip
 
     def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
         super().__init__(wb, refresh)
@@ -43,6 +43,10 @@ class ScheduleForm(_Form):
         self.outreach_weekday = widgets.Dropdown(options=self._DAYS, value=p.outreach_weekday)
         self.outreach_time = widgets.Text(value=p.outreach_time, placeholder="HH:MM")
         self.follow_up_days = widgets.IntText(value=p.follow_up_days)
+        self.skip_weekends = widgets.Checkbox(
+            value=p.skip_weekends, description="Move a call falling on a weekend to Monday",
+            indent=False,
+        )  # fmt: skip
         self.call_time = widgets.Text(value=p.call_time, placeholder="HH:MM")
         self.research_weekday = widgets.Dropdown(options=self._DAYS, value=p.research_weekday)
         self.research_time = widgets.Text(value=p.research_time, placeholder="HH:MM")
@@ -56,6 +60,8 @@ class ScheduleForm(_Form):
                 self._row("outreach_time", "Outreach time", self.outreach_time, "HH:MM"),
                 self._row("follow_up_days", "Follow-up call after (days)", self.follow_up_days,
                           "the method: 9 (a Sunday email gives a Tuesday call)"),
+                self._row("skip_weekends", "Weekends", self.skip_weekends,
+                          "nobody is at their desk on Saturday or Sunday"),
                 self._row("call_time", "Call time", self.call_time, "HH:MM"),
                 self._row("research_weekday", "Research day", self.research_weekday,
                           "find the people to write to"),
@@ -117,7 +123,7 @@ class WeekView(_View):
         """Plan the week that holds ``today`` again (after the schedule changes)."""
         from ..schedule import weekly_plan
 
-        plan = weekly_plan(self.wb, _week_of(self.wb, self.today))
+        plan = weekly_plan(self.wb, _week_of(self.wb, self.today), today=self.today)
         self.plan = plan
         frame = plan.to_frame()
         self.heading.value = (

@@ -11,8 +11,14 @@ import pandas as pd
 
 from .. import _widgets as ui
 from ..errors import CoachkitError, ValidationError
-from ..network import is_conversation
-from ..workbook import ACTIVITY_KINDS, MEETING_CHANNELS, OUTREACH_CHANNELS, Workbook
+from ..workbook import (
+    ACTIVITY_KINDS,
+    MEETING_CHANNELS,
+    OUTREACH_CHANNELS,
+    Workbook,
+    check_not_future,
+    is_conversation,
+)
 from ._base import (
     _EMAIL,
     _NO_DATE,
@@ -92,7 +98,15 @@ class LogForm(_Form):
         self.channel = widgets.Dropdown(layout=_WIDE)
         self.outcome = widgets.Dropdown(
             options=[("I reached them", "reached"), ("I left a voicemail", "voicemail"),
-                     ("No answer", "no_answer")], value="voicemail", layout=_WIDE,
+                     ("I left a message with their assistant", "assistant"),
+                     ("No answer (no message left)", "no_answer")],
+            value="voicemail", layout=_WIDE,
+        )  # fmt: skip
+        # A reached call is a call; the conversation, if they had it there and then, is a
+        # meeting too: one tick records both.
+        self.talked = widgets.Checkbox(
+            value=False, description="We had the conversation on this call", indent=False,
+            layout=_WIDE,
         )  # fmt: skip
         self.notes = widgets.Textarea(
             placeholder="what you learned, what you promised", layout=_TALL
@@ -103,12 +117,17 @@ class LogForm(_Form):
         )
         self.channel_row = self._row("channel", "How", self.channel)
         self.outcome_row = self._row("outcome", "What happened", self.outcome)
+        self.talked_row = self._row(
+            "conversation", "", self.talked,
+            "leave it unticked if you only set a time to talk: that call is not a meeting",
+        )  # fmt: skip
         self.referrals_row = self._row(
             "referrals", "Names they gave you", self.referrals,
             "each becomes a contact, referred by this person",
         )  # fmt: skip
         self.kind.observe(lambda _c: self._adapt(), names="value")
         self.outcome.observe(lambda _c: self._adapt(), names="value")
+        self.talked.observe(lambda _c: self._adapt(), names="value")
         self.widget = widgets.VBox(
             [
                 self._row("contact", "Who", self.contact),
@@ -116,6 +135,7 @@ class LogForm(_Form):
                 self._row("date", "When", self.on_date),
                 self.channel_row,
                 self.outcome_row,
+                self.talked_row,
                 self._row("notes", "Notes", self.notes),
                 self.referrals_row,
                 self._footer(),
@@ -139,8 +159,15 @@ class LogForm(_Form):
         self.channel.value = current if current in channels else (channels[0] if channels else None)
         self.channel_row.layout.display = "" if channels else "none"
         self.outcome_row.layout.display = "" if kind == "call" else "none"
-        conversation = is_conversation(kind, self.outcome.value)
-        self.referrals_row.layout.display = "" if conversation else "none"
+        reached = kind == "call" and self.outcome.value == "reached"
+        self.talked_row.layout.display = "" if reached else "none"
+        self.referrals_row.layout.display = "" if self._conversation() else "none"
+
+    def _conversation(self) -> bool:
+        """A meeting, or a reached call on which they had the conversation (ticked)."""
+        kind = self.kind.value
+        on_the_call = kind == "call" and self.outcome.value == "reached" and self.talked.value
+        return is_conversation(kind) or on_the_call
 
     def _write(self, errors: _Errors) -> str:
         kind = self.kind.value
@@ -149,15 +176,17 @@ class LogForm(_Form):
             errors.add("contact", "pick who it was with")
         if day is None:
             errors.add("date", _NO_DATE)
-        elif day > self.today:
-            errors.add("date", f"{day:%d %B %Y} is still to come: log it once it has happened")
-        conversation = is_conversation(kind, self.outcome.value)
+        else:
+            with errors.field("date"):
+                check_not_future(day, self.today)  # the rule the CLI applies too
+        conversation = self._conversation()
+        on_the_call = conversation and kind == "call"
         people: list[dict[str, str]] = []
         with errors.field("referrals"):
             people = parse_referrals(self.referrals.value)
         if people and not conversation:
-            errors.add("referrals", "names come from a conversation: a meeting or a call that "
-                       "reached them")  # fmt: skip
+            errors.add("referrals", "names come from a conversation: a meeting, or a call on "
+                       "which you had the conversation (tick the box)")  # fmt: skip
         if errors:
             return ""
         outcome = self.outcome.value if kind == "call" else None
@@ -167,33 +196,47 @@ class LogForm(_Form):
             return ""
         assert kind in ACTIVITY_KINDS
         channel = self.channel.value or None
-        with errors.field():
-            activity = self.wb.log_activity(
-                self.contact.value, kind, day,
-                channel=channel if kind in ("outreach", "meeting") else None,
-                outcome=self.outcome.value if kind == "call" else None,
-                notes=self.notes.value.strip() or None,
-            )  # fmt: skip
-            if people:
-                from ..network import log_conversation_referrals
+        from ..network import log_conversation_referrals
 
-                with errors.field("referrals"):
-                    log_conversation_referrals(self.wb, activity, people)
+        source = None
+        with errors.field():  # save() holds one transaction: all of this, or none of it
+            if kind == "call":
+                activity, meeting = self.wb.log_call(
+                    self.contact.value, day, self.outcome.value, conversation=on_the_call,
+                    notes=self.notes.value.strip() or None, today=self.today,
+                )  # fmt: skip
+                source = meeting
+            else:
+                activity = source = self.wb.log_activity(
+                    self.contact.value, kind, day,
+                    channel=channel if kind in ("outreach", "meeting") else None,
+                    notes=self.notes.value.strip() or None, today=self.today,
+                )  # fmt: skip
+        if people and source is not None:
+            with errors.field("referrals"):
+                log_conversation_referrals(self.wb, source, people)
         if errors:
             return ""
         self.notes.value = self.referrals.value = ""
+        self.talked.value = False
         extra = f" and {len(people)} new name(s)" if people else ""
+        what = "call, and the conversation on it as a meeting," if on_the_call else kind
         follow = ""
         if kind == "outreach":
-            due = day + dt.timedelta(days=self.wb.profile.follow_up_days)
-            follow = f" Follow-up call planned for {due:%A %d %B}."
+            from ..schedule import follow_ups
+
+            started = follow_ups(self.wb, day)
+            started = started[started["outreach_id"] == activity]
+            if len(started):
+                due = started.iloc[0]["due"]
+                follow = f" Follow-up call planned for {due:%A %d %B}."
         flag = ""
         if conversation:
             from ..network import flag_names
 
             note = flag_names(len(people))  # the method: 1 to 5 names a conversation
             flag = f" Note: {note}." if note else ""
-        return f"Logged: {kind} with {self.contact.label} on {day:%d %B}{extra}.{follow}{flag}"
+        return f"Logged: {what} with {self.contact.label} on {day:%d %B}{extra}.{follow}{flag}"
 
     def _after_save(self) -> None:
         """Refresh the contact list so new referrals can be picked at once."""

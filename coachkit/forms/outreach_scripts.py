@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import _widgets as ui
-from ..workbook import Workbook
+from ..workbook import Workbook, check_not_future
 from ._base import _NO_DATE, _TALL, _WIDE, _already_logged, _contact_options, _Errors, _Form
 from ._page import join, on_page_today
 
@@ -252,8 +252,9 @@ class OutreachForm(_Form):
             )
         if self.sent_on.value is None:
             errors.add("sent_on", _NO_DATE)
-        elif self.sent_on.value > self.today:
-            errors.add("sent_on", "that day is still to come: log it once it is sent")
+        else:
+            with errors.field("sent_on"):  # a day still to come: the rule the CLI applies
+                check_not_future(self.sent_on.value, self.today)
         if not errors:
             repeat = _already_logged(self.wb, self.contact.value, "outreach", self.sent_on.value,
                                      None)  # fmt: skip
@@ -271,12 +272,14 @@ class OutreachForm(_Form):
                 return False
             with errors.field("sent_on"):
                 self.wb.log_activity(self.contact.value, "outreach", self.sent_on.value,
-                                     channel="email")  # fmt: skip
+                                     channel="email", today=self.today)  # fmt: skip
         self.show_errors({self._where(f): m for f, m in errors.items()})
         if errors:
             self.sent_status.value = ui.error_html("Not logged: see what is marked in red above.")
             return False
-        due = self.sent_on.value + dt.timedelta(days=self.wb.profile.follow_up_days)
+        from ..schedule import follow_up_day
+
+        due = follow_up_day(self.sent_on.value, self.wb.profile)
         message = (
             f"Logged: your email to {self.contact.label} on {self.sent_on.value:%d %B}. "
             f"Your follow-up call is planned for {due:%A %d %B}."

@@ -28,8 +28,12 @@ class TargetsForm(_Form):
 
     save_text = "Save my targets"
 
-    def __init__(self, wb: Workbook, refresh: Iterable[Any] = ()) -> None:
+    def __init__(
+        self, wb: Workbook, today: dt.date | None = None, refresh: Iterable[Any] = ()
+    ) -> None:
         super().__init__(wb, refresh)
+        # A change applies from the period that holds today (None: as if always so).
+        self.today = today
         self.rows_box = widgets.VBox()
         self.new_metric = widgets.Text(placeholder="e.g. coffee_chats")
         self.new_label = widgets.Text(placeholder="e.g. coffee chats")
@@ -86,14 +90,21 @@ class TargetsForm(_Form):
         self.rows_box.children = rows
 
     def _write(self, errors: _Errors) -> str:
-        labels = {t.metric: t.label for t in self.wb.targets}
+        # A change applies from the week (or month) that holds today: past periods keep the
+        # target they had, so only what changed is recorded.
+        current = {t.metric: t for t in self.wb.targets}
         for metric, amount in self.amounts.items():
             if self.remove[metric].value:
                 with errors.field(f"target {metric}"):
-                    self.wb.remove_target(metric)
+                    self.wb.remove_target(metric, today=self.today)
+                continue
+            was = current[metric]
+            if (amount.value, self.periods[metric].value) == (was.amount, was.period):
                 continue
             with errors.field(f"target {metric}"):
-                self.wb.set_target(metric, amount.value, self.periods[metric].value, labels[metric])
+                self.wb.set_target(
+                    metric, amount.value, self.periods[metric].value, was.label, today=self.today
+                )
         metric = self.new_metric.value.strip()
         if metric:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_ ]{0,59}", metric):
@@ -106,7 +117,7 @@ class TargetsForm(_Form):
                 with errors.field():
                     self.wb.set_target(
                         metric, self.new_amount.value, self.new_period.value,
-                        self.new_label.value.strip() or metric,
+                        self.new_label.value.strip() or metric, today=self.today,
                     )  # fmt: skip
         if errors:
             return ""
@@ -131,15 +142,19 @@ class ProgressView(_View):
 
     def refresh(self) -> None:
         """Count again (after targets change or activities are logged)."""
-        from ..progress import progress, verdict
+        from ..progress import calls_not_due_note, period_name, progress, verdict
 
         week = _week_of(self.wb, self.today)
-        frame = progress(self.wb, week)
+        frame = progress(self.wb, week, today=self.today)
         self.frame = frame
+        note = calls_not_due_note(frame)
         self.heading.value = (
             f"<h4 style='margin:8px 0 4px'>Your progress in {week}: {_escape(verdict(frame))}</h4>"
+            + (f"<p>{_escape(note)}</p>" if note else "")
         )
-        self._show_chart(ui.progress_chart(frame) if len(frame) else None)
+        # Each calendar month the week touches has its own row: "November (final)".
+        shown = frame.assign(period=[period_name(r) for r in frame.to_dict("records")])
+        self._show_chart(ui.progress_chart(shown) if len(frame) else None)
         by_hand = ""
         if len(frame) and "counted" in frame and not frame["counted"].all():
             names = ", ".join(str(x) for x in frame.loc[~frame["counted"], "label"])
@@ -149,23 +164,28 @@ class ProgressView(_View):
                 "here, so tick it off yourself."
             )
         self.table.value = by_hand + ui.table_html(
-            frame,
+            shown,
             {
                 "label": "Target",  # the target's name first, then its numbers
                 "period": "Per",
                 "target": "Aim",
                 "actual": "Done",
                 "remaining": "Still to do",
-                "streak": "Weeks in a row on target",
+                "streak": "Periods in a row on target",
             },
             empty="No targets: add one above.",
         )
 
 
-def targets_form(wb: Workbook | None = None, refresh: Iterable[Any] = ()) -> widgets.VBox:
-    """The targets (notebook 05)."""
+def targets_form(
+    wb: Workbook | None = None, today: dt.date | None = None, refresh: Iterable[Any] = ()
+) -> widgets.VBox:
+    """The targets (notebook 05); a change applies from the week or month holding ``today``
+    (the page's today when none is given)."""
     wb, page = on_page(wb)
-    return join(page, TargetsForm(wb, refresh)).widget
+    if today is None and page is not None:
+        today = page.today
+    return join(page, TargetsForm(wb, today, refresh)).widget
 
 
 def progress_view(wb: Workbook | None = None, today: dt.date | None = None) -> ProgressView:

@@ -60,6 +60,7 @@ _SCHEDULE_FIELDS = (
     "outreach_time", "call_time",
 )  # fmt: skip
 WEEK_PATTERN = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _MAX_COUNT = 10_000_000
 
 
@@ -218,14 +219,20 @@ def check_weekly(figures: Any) -> dict[str, Any]:
         raise ValidationError("targets", "must be a list of at most 100 targets")
     clean_targets = []
     for i, t in enumerate(targets):
-        t = _object(t, f"targets[{i}]", ("metric", "period", "target", "actual", "on_target",
-                                          "streak"))  # fmt: skip
+        # A monthly target has one row per calendar month the week touches, named by
+        # "month" ("2026-11"); a weekly one has month None.
+        keys = ("metric", "period", "target", "actual", "on_target", "streak")
+        t = _object(t, f"targets[{i}]", (*keys, "month") if "month" in t else keys)
         if t["period"] not in ("week", "month") or not isinstance(t["on_target"], bool):
             raise ValidationError(f"targets[{i}]", "has a bad period or on_target")
+        month = t.get("month")
+        if month is not None and not (isinstance(month, str) and _MONTH.fullmatch(month)):
+            raise ValidationError(f"targets[{i}].month", f"{month!r} is not a month like 2026-11")
         clean_targets.append(
             {
                 "metric": _text(t["metric"], f"targets[{i}].metric", 60),
                 "period": t["period"],
+                "month": month,
                 "target": _count(t["target"], f"targets[{i}].target"),
                 "actual": _count(t["actual"], f"targets[{i}].actual"),
                 "on_target": t["on_target"],

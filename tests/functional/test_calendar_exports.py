@@ -276,7 +276,9 @@ def test_overdue_calls_before_the_exported_weeks_wait_on_their_first_day(workboo
 
 def test_calls_of_a_day_follow_one_another_in_plan_and_calendar(workbook, tmp_path):
     """Three people written to on Wednesday 26 November: all due Saturday 5 December, the
-    research day (10:00 to 11:00). Calls at 10:00 would sit on it: 11:00, 11:15, 11:30."""
+    research day (10:00 to 11:00). Calls at 10:00 would sit on it: 11:00, 11:15, 11:30.
+    (Weekend calls kept where they fall: by default they would move to Monday.)"""
+    workbook.update_profile(skip_weekends=False)
     for name in ("Ann Ash", "Ben Birch", "Cat Cedar"):
         workbook.log_activity(workbook.add_contact(name), "outreach", D(2026, 11, 26))
     plan = weekly_plan(workbook, "2026-W49")

@@ -67,7 +67,16 @@ def test_export_neutralises_formulas_and_round_trips(workbook, tmp_path, capsys)
     assert rows[0]["notes"] == "'-2+3"
     assert rows[1]["name"] == "Plain Name"
     assert {p.name for p in out.iterdir()} == {
-        f"{t}.csv" for t in ("profile", "goals", "targets", "firms", "contacts", "activities")
+        f"{t}.csv"
+        for t in (
+            "profile",
+            "goals",
+            "targets",
+            "target_history",
+            "firms",
+            "contacts",
+            "activities",
+        )
     }
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
 

@@ -32,7 +32,7 @@ def test_log_outreach_by_name_plans_the_tuesday_call(folder, capsys):
     out = capsys.readouterr().out
     assert "Logged outreach with Bo Chen on Sun 22 Nov 2026" in out
     assert "Follow-up call planned for Tue 1 Dec 2026." in out
-    assert main(["plan", str(folder), "--week", "2026-W49"]) == 0
+    assert main(["plan", str(folder), "--week", "2026-W49", "--today", "2026-11-25"]) == 0
     plan = capsys.readouterr().out
     assert "Plan for 2026-W49 (Mon 30 Nov to Sun 6 Dec 2026)" in plan
     assert "Tue 1 Dec   10:00  call      Call Bo Chen (Stripe)" in plan
@@ -102,8 +102,10 @@ def test_progress_command_prints_a_table_and_verdict(folder, capsys):
     out = capsys.readouterr().out
     assert "Progress for 2026-W48" in out
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
-    assert lines["calls"][1:6] == ["week", "2", "2", "0", "-"]
-    assert "Verdict: five new contacts short this week; meetings: four more this month" in out
+    assert lines["calls"][1:8] == ["this", "week", "2", "2", "0", "-", "yes"]
+    assert "Verdict: five new contacts short this week; meetings: four more in November" in out
+    # No outreach yet: no follow-up can be due, which the text says.
+    assert out.rstrip().endswith("calls fall due after your first outreach.")
 
 
 def test_bad_week_is_refused(folder, capsys):

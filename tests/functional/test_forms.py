@@ -654,6 +654,11 @@ def test_log_form_logs_a_reached_call_with_its_referrals(workbook: Workbook) -> 
     form.contact.value = ids["Elena Okoye"]
     form.kind.value = "call"
     form.outcome.value = "reached"
+    # Reached, the call is a call; ticking "we had the conversation" makes it a meeting too,
+    # and only then can it give names.
+    assert form.talked_row.layout.display == ""
+    assert form.referrals_row.layout.display == "none"
+    form.talked.value = True
     assert form.referrals_row.layout.display == ""
     form.on_date.value = dt.date(2026, 11, 24)
     form.notes.value = "Talked 20 minutes about product at Qonto."
@@ -661,8 +666,13 @@ def test_log_form_logs_a_reached_call_with_its_referrals(workbook: Workbook) -> 
     form.save_button.click()
     assert form.errors == {}
     acts = workbook.activities()
-    assert list(acts["kind"]) == ["call", "referral", "referral"]
+    assert list(acts["kind"]) == ["call", "meeting", "referral", "referral"]
     assert acts["outcome"].iloc[0] == "reached"
+    assert acts["channel"].iloc[1] == "call"  # the conversation was held on the phone
+    meeting = int(acts["id"].iloc[1])
+    assert acts["parent_id"].iloc[2:].tolist() == [meeting, meeting]
+    assert "call, and the conversation on it as a meeting," in form.status.value
+    assert form.talked.value is False  # ready for the next call
     new = workbook.contacts().set_index("name")
     assert new.loc["Sam Lee", "referred_by"] == ids["Elena Okoye"]
     assert new.loc["Sam Lee", "firm"] == "Qonto"

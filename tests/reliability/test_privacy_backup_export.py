@@ -111,6 +111,8 @@ def test_backups_during_writes_are_consistent_copies(tmp_path: Path, figures) ->
 def test_export_gives_everything_and_reads_back_equal(filled, tmp_path: Path) -> None:
     wb = filled
     wb.add_contact("'quoted", notes="line one\r\nline two\rthree", tags="=1+1;@x")
+    wb.set_target("calls", 3, today="2026-11-18")  # a change: the history has two rows
+    wb.remove_target("meetings", today="2026-11-18")
     expected = {
         "contacts": wb.contacts(),
         "activities": wb.activities(),
@@ -124,7 +126,15 @@ def test_export_gives_everything_and_reads_back_equal(filled, tmp_path: Path) ->
             columns=["kind", "rank", "value"],
         ),
         "targets": wb.query("SELECT metric, period, amount, label FROM targets ORDER BY position"),
+        "target_history": wb.query(
+            "SELECT c.metric, CASE c.since WHEN '0001-01-01' THEN '' ELSE c.since END AS since, "
+            "c.period, COALESCE(c.amount, '') AS amount, "
+            "CASE WHEN c.amount IS NULL THEN 'True' ELSE 'False' END AS removed, c.label "
+            "FROM target_changes c LEFT JOIN targets t ON t.metric = c.metric "
+            "ORDER BY COALESCE(t.position, 1000000), c.metric, c.since"
+        ),
     }
+    assert len(expected["target_history"]) == 5  # 3 since always, calls from W47, meetings off
     profile = wb.profile
     folder = wb.folder
     wb.close()

@@ -129,6 +129,8 @@ def _assert_figures(value, where: str) -> None:
             value is None
             or isinstance(value, bool | int | float)
             or where.endswith(("metric", "period"))
+            # the calendar month of a monthly target's row: a date, not a participant's words
+            or (where.endswith("month") and re.fullmatch(r"\d{4}-\d{2}", str(value)))
         ), f"{where} = {value!r} is not a figure"
 
 

@@ -47,7 +47,7 @@ def test_referrals_become_contacts_linked_to_the_referrer(workbook, talk):
 def test_referral_tree_counts_generations(workbook, talk):
     bo, meeting = talk
     (cy,) = log_conversation_referrals(workbook, meeting, [{"name": "Cy Dee"}])
-    call = workbook.log_activity(cy, "call", D(2026, 11, 20), outcome="reached")
+    _, call = workbook.log_call(cy, D(2026, 11, 20), "reached", conversation=True)
     (ed,) = log_conversation_referrals(workbook, call, [{"name": "Ed Fox"}])
     tree = referral_tree(workbook).set_index("id")
     assert tree.loc[[bo, cy, ed], "generation"].tolist() == [0, 1, 2]
@@ -63,7 +63,7 @@ def test_network_figures_worked_example(workbook, talk):
     cy, _ = log_conversation_referrals(
         workbook, meeting, [{"name": "Cy Dee", "firm": "Qonto"}, {"name": "Di Eve"}]
     )
-    call = workbook.log_activity(cy, "call", D(2026, 11, 20), outcome="reached")
+    _, call = workbook.log_call(cy, D(2026, 11, 20), "reached", conversation=True)
     log_conversation_referrals(workbook, call, [{"name": "Ed Fox"}])
     figures = network_figures(workbook, D(2026, 11, 25))
     shown = ("size", "names_not_contacted", "referrals", "conversations", "referral_yield",
@@ -128,20 +128,21 @@ def test_referral_to_self_by_id_writes_nothing(workbook, talk):
 def test_a_loop_of_referrals_is_refused_and_writes_nothing(workbook, talk):
     bo, meeting = talk
     (cy,) = log_conversation_referrals(workbook, meeting, [{"name": "Cy Dee"}])
-    call = workbook.log_activity(cy, "call", D(2026, 11, 20), outcome="reached")
+    _, call = workbook.log_call(cy, D(2026, 11, 20), "reached", conversation=True)
     before = _state(workbook)
     with pytest.raises(ValidationError, match="loop"):  # Cy would refer Bo, who referred Cy
         log_conversation_referrals(workbook, call, [{"name": "Ed"}, {"contact_id": bo}])
     assert _state(workbook) == before
 
 
-@pytest.mark.parametrize("kind", ["outreach", "voicemail"])
+@pytest.mark.parametrize("kind", ["outreach", "voicemail", "reached"])
 def test_only_a_conversation_can_refer(workbook, talk, kind):
+    # A call that reached the person only to set a time is a call, not a conversation.
     bo, _ = talk
     if kind == "outreach":
         activity = workbook.log_activity(bo, "outreach", D(2026, 11, 2))
     else:
-        activity = workbook.log_activity(bo, "call", D(2026, 11, 2), outcome="voicemail")
+        activity = workbook.log_activity(bo, "call", D(2026, 11, 2), outcome=kind)
     with pytest.raises(ValidationError, match="not a conversation held"):
         log_conversation_referrals(workbook, activity, [{"name": "Cy"}])
 

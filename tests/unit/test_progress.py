@@ -23,6 +23,15 @@ def people(workbook):
     return [workbook.add_contact(f"Person {i}") for i in range(8)]
 
 
+@pytest.fixture
+def started(workbook):
+    """A participant who started long ago (first outreach Tuesday 1 September 2026, first
+    call due Thursday 10 September): a calls target is judged in every week below."""
+    early = workbook.add_contact("Early Bird")
+    workbook.log_activity(early, "outreach", D(2026, 9, 1))
+    return early
+
+
 def test_new_contact_is_a_first_outreach_in_the_week(workbook, people):
     a, b, c = people[:3]
     workbook.log_activity(a, "outreach", D(2026, 11, 22))  # Sunday: week 47
@@ -35,19 +44,25 @@ def test_new_contact_is_a_first_outreach_in_the_week(workbook, people):
 
 
 def test_calls_and_meetings_follow_the_definitions(workbook, people):
-    a, b, c, d = people[:4]
-    workbook.log_activity(a, "call", D(2026, 11, 24), outcome="reached")
-    workbook.log_activity(a, "meeting", D(2026, 11, 24), channel="call")  # same talk, logged twice
+    # Hand-worked: calls made = reached (a), voicemail (b), assistant (e) = 3; the no-answer
+    # call (c) is not made. Meetings = a's conversation on the call (logged as a meeting)
+    # and d's coffee = 2. f's reached call only set a time: a call, not a meeting.
+    a, b, c, d, e, f = people[:6]
+    workbook.log_call(a, D(2026, 11, 24), "reached", conversation=True)
+    workbook.log_activity(a, "meeting", D(2026, 11, 24), channel="call")  # logged twice: once
     workbook.log_activity(b, "call", D(2026, 11, 24), outcome="voicemail")
     workbook.log_activity(c, "call", D(2026, 11, 25), outcome="no_answer")
     workbook.log_activity(d, "meeting", D(2026, 11, 26), channel="coffee")
     workbook.log_activity(d, "reply", D(2026, 11, 23))
+    workbook.log_activity(e, "call", D(2026, 11, 25), outcome="assistant")
+    workbook.log_call(f, D(2026, 11, 25), "reached")
     counts = count_activities(workbook, D(2026, 11, 23), D(2026, 11, 29))
     assert counts == {
         "new_contacts": 0,
-        "calls": 2,
-        "calls_reached": 1,
+        "calls": 4,
+        "calls_reached": 2,
         "voicemails": 1,
+        "assistant_messages": 1,
         "calls_no_answer": 1,
         "meetings": 2,
         "outreach": 0,
@@ -65,9 +80,12 @@ def test_week_progress_with_remaining_and_verdict(workbook, people):
     assert frame.loc["new_contacts", "pace_needed"] == 2.0
     assert not frame.loc["new_contacts", "on_target"]
     assert frame.loc["calls", ["actual", "remaining"]].tolist() == [1, 1]
+    # The first follow-up call falls due Thursday 3 December (24 Nov + 9): in week 48 no
+    # call can be due yet, so the calls target is not judged and not called short.
     text = verdict(progress(workbook, "2026-W48"))
-    assert text.startswith("two new contacts short this week; one call short this week;")
-    assert "meetings: four more this month (4 a week)" in text
+    assert text == "two new contacts short this week; meetings: four more in November (4 a week)"
+    assert frame.loc["calls", "judged"] == False  # noqa: E712 - a numpy bool
+    assert frame.loc["calls", "due_from"] == D(2026, 12, 3)
 
 
 def test_month_target_pace_over_the_weeks_left(workbook, people):
@@ -81,15 +99,19 @@ def test_month_target_pace_over_the_weeks_left(workbook, people):
 
 
 def test_a_week_spanning_two_months_splits_month_counts(workbook, people):
-    # Week 49 runs Monday 30 November to Sunday 6 December: its month is December.
+    # Week 49 runs Monday 30 November to Sunday 6 December: it shows November (final: the
+    # 30th is its only meeting) and December to date (the 2nd and the 6th).
     workbook.log_activity(people[0], "meeting", D(2026, 11, 30), channel="coffee")
     workbook.log_activity(people[1], "meeting", D(2026, 12, 2), channel="coffee")
     workbook.log_activity(people[2], "meeting", D(2026, 12, 6), channel="coffee")
-    row = _rows(progress(workbook, "2026-W49")).loc["meetings"]
+    frame = progress(workbook, "2026-W49")
+    november, december = frame[frame["metric"] == "meetings"].to_dict("records")
+    assert (november["month"], november["actual"], november["complete"]) == ("2026-11", 1, True)
+    assert (november["remaining"], november["pace_needed"]) == (3, 0.0)
+    row = december
     assert (row["actual"], row["remaining"], row["period_start"]) == (2, 2, D(2026, 12, 1))
     # 25 days of December are left after 6 December: 4 weeks, so half a meeting a week.
     assert (row["weeks_left"], row["pace_needed"]) == (4, 0.5)
-    # November keeps its own day of that week.
     assert count_activities(workbook, D(2026, 11, 1), D(2026, 11, 30))["meetings"] == 1
 
 
@@ -98,7 +120,7 @@ def _calls(workbook, person, days):
         workbook.log_activity(person, "call", day, outcome="voicemail")
 
 
-def test_streak_counts_consecutive_weeks_and_resets_after_a_missed_week(workbook, people):
+def test_streak_counts_consecutive_weeks_and_resets_after_a_missed_week(workbook, people, started):
     p = people[0]
     # Two calls in weeks 44, 45, 46 and 48; none in week 47.
     _calls(workbook, p, [D(2026, 10, 27), D(2026, 10, 28)])  # W44
@@ -110,7 +132,7 @@ def test_streak_counts_consecutive_weeks_and_resets_after_a_missed_week(workbook
     assert streak == {"2026-W44": 1, "2026-W46": 3, "2026-W47": 0, "2026-W48": 1}
 
 
-def test_streak_with_a_custom_week_start(workbook, people):
+def test_streak_with_a_custom_week_start(workbook, people, started):
     workbook.update_profile(week_start=6)  # weeks run Sunday to Saturday
     p = people[0]
     _calls(workbook, p, [D(2026, 11, 15), D(2026, 11, 21)])  # Sun..Sat: W47 (Sunday weeks)
@@ -165,21 +187,42 @@ def test_month_streak_counts_calendar_months(workbook, people):
     meetings([D(2026, 9, d) for d in (1, 8, 15, 22)])  # September: 4
     october = meetings([D(2026, 10, d) for d in (6, 13, 20, 27)])  # October: 4
     meetings([D(2026, 11, d) for d in (3, 10, 17, 24)])  # November through week 48: 4
-    assert _rows(progress(workbook, "2026-W48")).loc["meetings", "streak"] == 3
-    # Through week 46 (ending 15 November) November has only 2: the streak is 0 then.
-    assert _rows(progress(workbook, "2026-W46")).loc["meetings", "streak"] == 0
-    workbook.delete_activity(october[-1])  # October now misses: only November counts
-    assert _rows(progress(workbook, "2026-W48")).loc["meetings", "streak"] == 1
+    # A month counts once it has closed on target, judged on the whole month: through week
+    # 48 (ending Sunday 29 November) November is still running, so September and October.
+    assert _rows(progress(workbook, "2026-W48")).loc["meetings", "streak"] == 2
+    # Week 49 (30 Nov to 6 Dec) closes November on target: 3, shown on the November row;
+    # the December row (to date, 0 of 4) carries the same run of closed months.
+    streaks = progress(workbook, "2026-W49").query("metric == 'meetings'")["streak"].tolist()
+    assert streaks == [3, 3]
+    # Through week 46 November has only 2, but it is not over: the run of closed months holds.
+    assert _rows(progress(workbook, "2026-W46")).loc["meetings", "streak"] == 2
+    workbook.delete_activity(october[-1])  # October now misses: nothing closed on target since
+    assert _rows(progress(workbook, "2026-W48")).loc["meetings", "streak"] == 0
+    assert progress(workbook, "2026-W49").query("metric == 'meetings'")["streak"].tolist() == [
+        1,
+        1,
+    ]
 
 
 def test_format_progress_is_a_readable_table(workbook, people):
     from coachkit.progress import format_progress
 
-    workbook.log_activity(people[0], "call", D(2026, 11, 24), outcome="reached")
+    workbook.log_call(people[0], D(2026, 11, 24), "reached", conversation=True)
     text = format_progress(progress(workbook, "2026-W48"))
     lines = text.splitlines()
     assert lines[0] == "Progress for 2026-W48"
     assert lines[2].split() == ["target", "per", "goal", "done", "to", "go", "pace", "needed",
                                 "on", "target", "streak"]  # fmt: skip
-    assert lines[5].split() == ["meetings", "month", "4", "1", "3", "3/week", "no", "0", "months"]
-    assert lines[-1].startswith("Verdict: five new contacts short this week; one call short")
+    assert lines[5].split() == ["meetings", "November", "to", "date", "4", "1", "3", "3/week",
+                                "no", "0", "months"]  # fmt: skip
+    # No outreach at all: no follow-up can be due, so calls are not judged, and the text
+    # says when they start.
+    assert lines[4].split()[:6] == ["calls", "this", "week", "2", "1", "1"]
+    assert "not due yet" in lines[4]
+    assert (
+        lines[-2] == "Verdict: five new contacts short this week; meetings: three more in "
+        "November (3 a week)"
+    )
+    assert lines[-1] == (
+        "No follow-up call can be due yet: calls fall due after your first outreach."
+    )

@@ -39,7 +39,7 @@ def test_history_follows_the_method(tmp_path: Path, persona: str) -> None:
     assert (outreach["date"].dt.day_of_week == 6).all()  # outreach goes out on Sundays
     first = outreach.groupby("contact_id")["date"].min()
     calls = acts[acts["kind"] == "call"]
-    assert set(calls["outcome"]) <= {"reached", "voicemail"}
+    assert set(calls["outcome"]) <= {"reached", "voicemail", "assistant"}
     delays = calls.groupby("contact_id")["date"].min() - first.loc[calls["contact_id"].unique()]
     assert delays.dt.days.between(9, 11).all()  # the follow-up call, 9 days on (or a bit late)
     referrals = acts[acts["kind"] == "referral"]
@@ -61,6 +61,26 @@ def test_personas_differ_as_their_names_say(tmp_path: Path) -> None:
     assert weeks["on_track"][0] >= 6
     assert weeks["on_track"][1] > 2 * weeks["behind"][1]
     assert weeks["on_track"][2] > weeks["behind"][2]
+
+
+def test_the_on_track_participant_has_a_realistic_month(tmp_path: Path) -> None:
+    """Reported on Wednesday 2 December, November is a whole month of history. A participant
+    on track writes to 5-7 people a week; about a quarter reply, about a third of the calls
+    reach the person, and some of those lead to a conversation: around 4 to 6 meetings a
+    month (the method's target is 4), not the 16 counted when every reached call was one."""
+    from coachkit.progress import count_activities
+
+    with build_demo_workbook(tmp_path / "ana", "on_track", dt.date(2026, 12, 2)) as wb:
+        november = count_activities(wb, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        acts = wb.activities()
+    assert 4 <= november["meetings"] <= 6
+    assert november["calls_reached"] >= 1 and november["assistant_messages"] >= 1
+    # Every reached call is a call; only those with a conversation are meetings too.
+    reached = acts[(acts["kind"] == "call") & (acts["outcome"] == "reached")]
+    talks = acts[acts["kind"] == "meeting"].set_index(["contact_id", "date"]).index
+    pairs = zip(reached["contact_id"], reached["date"], strict=True)
+    on_the_call = [(c, d) in talks for c, d in pairs]
+    assert 0 < sum(on_the_call) < len(reached)
 
 
 def test_some_text_would_break_naive_html_markdown_or_spreadsheets(tmp_path: Path) -> None:

@@ -99,8 +99,12 @@ def test_activity_before_the_outreach_does_not_close_it(workbook, bo):
 
 
 def test_follow_up_days_is_a_profile_setting(workbook, bo):
+    # Sunday 22 November + 7 days = Sunday 29 November: a weekend, so Monday 30 November,
+    # unless the participant turns the weekend rule off.
     workbook.update_profile(follow_up_days=7)
     workbook.log_activity(bo, "outreach", SUNDAY)
+    assert _row(follow_ups(workbook, SUNDAY), bo)["due"] == D(2026, 11, 30)
+    workbook.update_profile(skip_weekends=False)
     assert _row(follow_ups(workbook, SUNDAY), bo)["due"] == D(2026, 11, 29)
 
 
@@ -229,7 +233,10 @@ def test_follow_up_rules_hold_for_any_log(log, today_offset):
         mine = seen[seen["contact_id"] == row.contact_id]
         first = mine.sort_values(["date", "id"]).iloc[0]
         assert row.outreach_date == first["date"].date()
-        assert row.due == row.outreach_date + dt.timedelta(days=9)
+        nine_days = row.outreach_date + dt.timedelta(days=9)
+        # A due day on a weekend moves to the Monday after (Saturday +2, Sunday +1).
+        assert row.due == nine_days + dt.timedelta(days={5: 2, 6: 1}.get(nine_days.weekday(), 0))
+        assert row.due.weekday() < 5
         assert (row.status == "overdue") == (row.days_overdue > 0)
         if row.status in ("done", "cancelled"):
             assert row.outreach_date <= row.closed_on <= today

@@ -190,3 +190,6 @@ def test_weekly_figures_refuse_text_where_figures_belong(busy):
         check_weekly(figures | {"week": figures["week"] | {"outreach": "Ana"}})
     with pytest.raises(ValidationError, match=r"network\.size"):
         check_weekly(figures | {"network": figures["network"] | {"size": "Ana"}})
+    named = [figures["targets"][0] | {"month": "Ana Ortiz"}]
+    with pytest.raises(ValidationError, match=r"targets\[0\]\.month"):
+        check_weekly(figures | {"targets": named})
