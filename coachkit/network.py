@@ -1,8 +1,9 @@
 """The referral network: every conversation should yield 1 to 5 names of further people.
 
-A referral is logged against the **conversation** that produced it: a ``meeting`` activity,
-or a ``call`` whose outcome is ``reached``. Each referred person becomes a contact with
-``referred_by`` = the person the conversation was with, and a ``referral`` activity records
+A referral is logged against the **conversation** that produced it: a ``meeting`` activity
+(a conversation held on a follow-up call is logged as a meeting too, with the call). Each
+referred person becomes a contact with ``referred_by`` = the person the conversation was
+with, and a ``referral`` activity records
 it (``contact_id`` = the referrer, ``related_contact_id`` = the referred person,
 ``parent_id`` = the conversation). Referrals make networking exponential, not linear: the
 figures here measure how far the participant's network has spread.
@@ -12,8 +13,9 @@ Definitions used by :func:`network_figures`:
 * the **network** is every contact the participant has engaged (an outreach, reply, call or
   meeting with them) or been referred to; imported connections never written to are the
   pool the network grows from, not the network;
-* a **conversation** is a meeting, or a call that reached the person, counted at most once
-  per person per day (as :mod:`coachkit.progress` counts meetings);
+* a **conversation** is a meeting (:func:`coachkit.workbook.is_conversation`: a call that
+  reached the person only to set a time is not one), counted at most once per person per
+  day (as :mod:`coachkit.progress` counts meetings);
 * the **referral yield** is referrals per conversation;
 * **generations** is the longest chain of referrals (A referred B who referred C: 2).
 """
@@ -103,7 +105,7 @@ def log_conversation_referrals(
     wb
         The workbook.
     conversation_id
-        The id of a ``meeting`` activity, or of a ``call`` with outcome ``reached``.
+        The id of a ``meeting`` activity (the conversation held).
     people
         One dict per person: ``name`` (required), and any of ``firm``, ``position``,
         ``email``, ``phone``, ``location``, ``notes``. A dict with a ``contact_id`` names a
@@ -241,13 +243,10 @@ def _target_firm_coverage(wb: Workbook) -> tuple[int, int, int]:
 
 def _named_per_conversation(acts: pd.DataFrame) -> pd.DataFrame:
     """Each conversation held (one per person per day) with the number of names it gave."""
-    talks = acts[
-        (acts["kind"] == "meeting") | ((acts["kind"] == "call") & (acts["outcome"] == "reached"))
-    ]
+    talks = acts[acts["kind"].isin(CONVERSATION_KINDS)]  # is_conversation, for a column
     per_activity = acts[acts["kind"] == "referral"].groupby("parent_id").size()
     talks = talks.assign(names=talks["id"].map(per_activity).fillna(0).astype("int64"))
-    # A call and a meeting with the same person on the same day are one conversation: the
-    # names may be logged against either.
+    # Two meetings with the same person on the same day are one conversation.
     return talks.groupby(["contact_id", "date"], as_index=False)["names"].sum()
 
 

@@ -182,7 +182,8 @@ def two_weeks(workbook):
     * Mon 2 Nov: outreach to Ann, Bo and Cy (nobody referred them);
     * Thu 5 Nov: coffee with Ann, who names Dee and Eli;
     * Mon 9 Nov: outreach to Dee;
-    * Wed 11 Nov: a call that reaches Bo, and no names;
+    * Wed 11 Nov: a call that reaches Bo, who talks there and then (logged in one step: a
+      call and a meeting), and no names;
     * Thu 12 Nov: video call with Dee, who names six people (F1..F6);
     * Sat 14 Nov: outreach to Gus.
     """
@@ -194,7 +195,7 @@ def two_weeks(workbook):
         workbook, coffee, [{"name": "Dee"}, {"name": "Eli"}]
     )
     workbook.log_activity(ids["Dee"], "outreach", D(2026, 11, 9))
-    workbook.log_activity(ids["Bo"], "call", D(2026, 11, 11), outcome="reached")
+    workbook.log_call(ids["Bo"], D(2026, 11, 11), "reached", conversation=True)
     video = workbook.log_activity(ids["Dee"], "meeting", D(2026, 11, 12), channel="video")
     log_conversation_referrals(workbook, video, [{"name": f"F{n}"} for n in range(1, 7)])
     workbook.log_activity(ids["Gus"], "outreach", D(2026, 11, 14))
