@@ -165,6 +165,8 @@ def _week_streak(
         if amount is None or int(counts.get(pd.Timestamp(week), 0)) < amount:
             break
         streak += 1
+        if week - dt.date.min < dt.timedelta(days=7):
+            break  # the first week Python can hold
         week -= dt.timedelta(days=7)
     return streak
 
@@ -180,6 +182,8 @@ def _month_streak(
         if amount is None or int(counts.get(pd.Timestamp(month), 0)) < amount:
             break
         streak += 1
+        if month == dt.date.min:
+            break  # January of year 1: no month before it
         month = month_range(month - dt.timedelta(days=1))[0]
     return streak
 
@@ -299,7 +303,7 @@ def progress_frame(
                     first,
                     min(last, end),
                     left,
-                    f"{first:%Y-%m}",
+                    f"{first.year:04d}-{first.month:02d}",
                     closed,
                     counted,
                     streak,

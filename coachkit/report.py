@@ -244,7 +244,7 @@ def build_report(wb: Workbook, week: str, today: dt.date | str) -> Report:
         network=_jsonable(net),
         mosaic=mosaic,
         recent=_recent_weeks(events, targets, start, profile.week_start, first_day, first_due),
-        months=[f"{first:%Y-%m}" for first, _ in months],
+        months=[f"{first.year:04d}-{first.month:02d}" for first, _ in months],
         calls_note=progress.calls_not_due_note(frame),
         outreach_day=WEEKDAYS[profile.outreach_weekday],
     )

@@ -10,6 +10,7 @@ exactly one run of seven days. A month is the calendar month.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -152,9 +153,9 @@ def month_range(day: dt.date) -> tuple[dt.date, dt.date]:
     >>> month_range(dt.date(2026, 2, 10))
     (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
     """
-    first = day.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
+    # calendar.monthrange, not "the 1st of next month minus a day": December 9999 has no
+    # next month Python can hold.
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def iter_weeks(start: dt.date, count: int, week_start: int = 0) -> list[str]:

@@ -404,3 +404,23 @@ def test_every_coaching_sentence_is_grammatical(missed, today, shortfall):
             assert "Keep this Sunday's session" in text
         if today == D(2026, 11, 30) and shortfall:
             assert "Keep next Sunday's session" in text
+
+
+@pytest.mark.parametrize("period", ["week", "month"])
+@pytest.mark.parametrize("today", ["9999-12-31", "0001-01-01"])
+def test_a_target_set_on_the_first_or_last_day_python_holds(tmp_path, capsys, period, today):
+    # Found by the random CLI test: the month of 31 December 9999 has no next month to step
+    # back from. Either end of the calendar is a day like any other.
+    folder = tmp_path / "wb"
+    create_workbook(folder).close()
+    assert main(["target", str(folder), "calls", "2", "--period", period, "--today", today]) == 0
+    with open_workbook(folder) as wb:
+        changes = [t for t in wb.target_history() if t.metric == "calls"]
+    if today == "9999-12-31":  # the default in force since always, then the change
+        first = D(9999, 12, 27) if period == "week" else D(9999, 12, 1)
+        assert [(t.since, t.amount, t.period) for t in changes] == [
+            (None, 2, "week"),
+            (first, 2, period),
+        ]
+    else:  # nothing comes before 1 January of year 1: the change holds since always
+        assert [(t.since, t.amount, t.period) for t in changes] == [(None, 2, period)]
