@@ -243,7 +243,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
         print(f"Follow-up call planned for {due:%a} {due.day} {due:%b %Y}.")
     for person, new_id in zip(referrals, referred, strict=True):
         print(f"Added referral {person['name']} (contact {new_id}), referred by {name}.")
-    if is_conversation(args.kind, args.outcome):
+    if is_conversation(args.kind, args.outcome) or args.conversation:
         note = flag_names(len(referrals))  # the method: 1 to 5 names a conversation
         if note:
             print(f"Note: {note}.")

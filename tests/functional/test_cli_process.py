@@ -61,8 +61,9 @@ def test_log_meeting_with_referrals(folder, capsys):
 )
 def test_log_flags_a_conversation_with_no_names_or_more_than_five(folder, capsys, names, note):
     people = [arg for n in range(names) for arg in ("--referral", f"Person {n}")]
+    # A reached call on which the conversation was held (--conversation): a call and a meeting.
     argv = ["log", str(folder), "--contact", "1", "--kind", "call", "--outcome", "reached",
-            "--date", "2026-11-24", *people]  # fmt: skip
+            "--conversation", "--date", "2026-11-24", *people]  # fmt: skip
     assert main(argv) == 0
     out = capsys.readouterr().out
     if note:

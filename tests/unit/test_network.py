@@ -303,8 +303,8 @@ def test_conversations_with_no_names_or_more_than_five_are_flagged(workbook, two
 
 def test_only_the_ten_most_recent_flagged_conversations_are_listed(workbook):
     bo = workbook.add_contact("Bo")
-    for day in range(1, 13):  # twelve calls that reached Bo, 1 to 12 November, no names
-        workbook.log_activity(bo, "call", D(2026, 11, day), outcome="reached")
+    for day in range(1, 13):  # twelve conversations with Bo, 1 to 12 November, no names
+        workbook.log_activity(bo, "meeting", D(2026, 11, day), channel="call")
     figures = network_figures(workbook, D(2026, 11, 15))
     assert figures["conversations_flagged"] == 12
     assert [f["date"][-2:] for f in figures["flagged_conversations"]] == [
