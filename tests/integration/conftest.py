@@ -98,3 +98,40 @@ def voila_goals(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def voila_outreach(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """Voilà serving notebook 06 on a workbook with goals, a call-back number and one
+    potential mentor (Bo Chen, Head of Product at Stripe, never written to yet).
+
+    Yields the page URL and the workbook folder; the server is always stopped afterwards.
+    """
+    from coachkit import create_workbook
+
+    workbook = tmp_path / "outreach-workbook"
+    with create_workbook(workbook, name="Ana Lima", phone="+33 6 12 34 56 78") as wb:
+        wb.set_goals(industries=["Fintech"], roles=["Product"], locations=["Paris"])
+        wb.tag_firm("Stripe", industry="Fintech", location="Paris")
+        wb.add_contact("Bo Chen", firm="Stripe", position="Head of Product", location="Paris")
+    port = free_port()
+    log = (tmp_path / "voila.log").open("w")
+    command = [
+        sys.executable, "-m", "voila", str(NOTEBOOKS / "06_outreach_scripts.ipynb"),
+        "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.show_tracebacks=True",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=notebook_env(workbook), stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_for_port(port, process, timeout=60)
+        yield f"http://127.0.0.1:{port}/", workbook
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()

@@ -71,3 +71,49 @@ def test_goals_form_in_voila_saves_to_the_workbook(voila_goals: tuple[str, Path]
         assert wb.goals == Goals(
             ("Fintech", "HealthTech"), ("Product Manager",), ("Paris", "Remote")
         )
+
+
+def test_outreach_form_in_voila_takes_the_participants_own_sentence(
+    voila_outreach: tuple[str, Path],
+) -> None:
+    """Notebook 06 in a real browser: the draft holds a gap, 'I sent it' is refused until the
+    participant writes their sentence; typing it fills the email and the voicemail, which
+    ends with the call-back number; then the email is logged."""
+    chromium = _chromium_or_skip()
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    url, workbook = voila_outreach
+    sentence = "I loved your post on pricing pages for small teams."
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1800})
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(url, timeout=TIMEOUT_MS)
+            body, voicemail = page.locator("textarea").nth(0), page.locator("textarea").nth(1)
+            expect(body).to_have_value(re.compile(r"^Dear Bo,"), timeout=TIMEOUT_MS)
+            expect(body).to_have_value(re.compile(r"\[Write one sentence of your own"))
+            expect(voicemail).to_have_value(re.compile(r"\+33 6 12 34 56 78\. Thank you\.$"))
+            page.locator(".coachkit-warning", has_text="still to fill in").first.wait_for()
+            sent = page.get_by_role("button", name="I sent it: log it")
+            sent.click()
+            page.locator(".coachkit-error", has_text="the email still holds").wait_for()
+            page.get_by_placeholder("e.g. I loved your blog post").fill(sentence[:-1])
+            expect(body).to_have_value(re.compile(re.escape(sentence)))
+            expect(voicemail).to_have_value(re.compile(re.escape(sentence)))
+            assert "[" not in body.input_value()
+            sent.click()
+            page.locator(".coachkit-ok", has_text="Logged: your email to").wait_for()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "outreach-form.png"), full_page=True)
+        finally:
+            browser.close()
+
+    with open_workbook(workbook) as wb:
+        acts = wb.activities()
+        assert list(acts["kind"]) == ["outreach"]
+        (contact_id,) = acts["contact_id"]
+        draft = wb.get_draft(int(contact_id))
+        assert draft["admiration"] == sentence[:-1] and sentence in draft["body"]
