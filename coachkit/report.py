@@ -616,7 +616,7 @@ def render_plan(report: Report) -> str:
             )
         )
     else:
-        parts.append("<p>No follow-up call falls due: every outreach so far is closed.</p>")
+        parts.append("<p>No follow-up call is left to make this week.</p>")
     if plan["sessions"]:
         parts.append(
             _table(
