@@ -207,6 +207,15 @@ class Parsed:
     firms: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def nameless(self, line: int, *, has_email: bool, firm: str = "") -> None:
+        """Keep a row with no name as a firm (a company card), else note why it is skipped."""
+        if firm and not has_email:
+            self.firms.append(firm)
+        else:
+            self.skipped.append(
+                (line, "no name (only an e-mail address)" if has_email else "no name")
+            )
+
     def add(
         self,
         line: int,

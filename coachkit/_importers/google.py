@@ -59,11 +59,7 @@ def read(doc: Document, mapping: Mapping[str, str] | None = None) -> Parsed:
         email = get(*emails)
         firm = get("organization name", "organization 1 - name")
         if not name:
-            if firm and not email:
-                parsed.firms.append(firm)
-                continue
-            reason = "no name (only an e-mail address)" if email else "no name"
-            parsed.skipped.append((line, reason))
+            parsed.nameless(line, has_email=bool(email), firm=firm)
             continue
         parsed.add(
             line,

@@ -51,8 +51,7 @@ def read(doc: Document, mapping: Mapping[str, str] | None = None) -> Parsed:
         numbers = [n for n in re.split(r"[,;|]", get("phone numbers", "phonenumbers"))]
         phone, others = split_phones(("", n) for n in numbers)
         if not name:
-            reason = "no name (only an e-mail address)" if emails else "no name"
-            parsed.skipped.append((line, reason))
+            parsed.nameless(line, has_email=bool(emails))
             continue
         parsed.add(
             line,

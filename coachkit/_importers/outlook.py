@@ -66,11 +66,7 @@ def read(doc: Document, mapping: Mapping[str, str] | None = None) -> Parsed:
             display = get("e-mail display name").split("(", 1)[0].strip()
             name = "" if is_email(display) else display
         if not name:
-            if firm and not emails:
-                parsed.firms.append(firm)
-                continue
-            reason = "no name (only an e-mail address)" if emails else "no name"
-            parsed.skipped.append((line, reason))
+            parsed.nameless(line, has_email=bool(emails), firm=firm)
             continue
         phone, other_phones = split_phones(
             (label, number) for label, column in _PHONES for number in get.every(column)

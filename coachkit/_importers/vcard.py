@@ -359,8 +359,7 @@ def _read_card(parsed: Parsed, line: int, card: Any) -> None:
     name = full or from_n
     emails = [e for e in _emails(card) if is_email(e)]
     if not name:
-        reason = "no name (only an e-mail address)" if emails else "no name"
-        parsed.skipped.append((line, reason))
+        parsed.nameless(line, has_email=bool(emails))
         return
     address = _first_value(card, "adr")
     location = ", ".join(
